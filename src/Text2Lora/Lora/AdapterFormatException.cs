@@ -1,0 +1,35 @@
+using Text2Lora.IO;
+
+namespace Text2Lora.Lora;
+
+/// <summary>An adapter folder or file is malformed; names the file and, where known, the field or tensor key.</summary>
+public sealed class AdapterFormatException : InvalidFileFormatException
+{
+    /// <summary>Creates the exception.</summary>
+    public AdapterFormatException(string path, string? key, string problem, Exception? innerException = null)
+        : base(path, $"Invalid adapter '{path}'{(key is null ? "" : $" ('{key}')")}: {problem}", innerException)
+    {
+        Key = key;
+    }
+
+    /// <summary>The offending config field or tensor key, if any.</summary>
+    public string? Key { get; }
+}
+
+/// <summary>An adapter uses a PEFT feature Text2Lora does not implement (e.g. DoRA).</summary>
+public sealed class UnsupportedAdapterException : NotSupportedException
+{
+    /// <summary>Creates the exception.</summary>
+    public UnsupportedAdapterException(string path, string field, string problem)
+        : base($"Unsupported adapter '{path}' ('{field}'): {problem}")
+    {
+        FilePath = path;
+        Field = field;
+    }
+
+    /// <summary>The adapter file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The config field that switches the unsupported feature on.</summary>
+    public string Field { get; }
+}

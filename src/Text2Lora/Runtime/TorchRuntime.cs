@@ -1,0 +1,174 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Text2Lora.Runtime;
+
+/// <summary>
+/// Checks that TorchSharp's native backend can load and, when it cannot, explains why
+/// (TorchSharp's own message blames a missing package even when the C++ runtime is the cause).
+/// </summary>
+public static class TorchRuntime
+{
+    /// <summary>The libstdc++ symbol version TorchSharp 0.107's <c>libLibTorchSharp.so</c> links against.</summary>
+    public const string RequiredGlibcxxVersion = "GLIBCXX_3.4.32";
+
+    /// <summary>The repository script that installs that runtime on Debian 12.</summary>
+    public const string FixScript = "eng/install-native-prereqs.sh";
+
+    private static readonly Lock Gate = new();
+    private static bool _available;
+
+    /// <summary>
+    /// Loads the CPU backend once; throws <see cref="NativeBackendUnavailableException"/> with the
+    /// diagnosed cause if it cannot. Cheap after the first successful call.
+    /// </summary>
+    public static void EnsureAvailable()
+    {
+        if (Volatile.Read(ref _available))
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            if (_available)
+            {
+                return;
+            }
+
+            Exception? failure = null;
+            try
+            {
+                if (torch.TryInitializeDeviceType(DeviceType.CPU))
+                {
+                    Volatile.Write(ref _available, true);
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failure = ex;
+            }
+
+            throw Diagnose(NativeLibraryProbe.ForCurrentProcess(), failure);
+        }
+    }
+
+    /// <summary>Turns what the probe found into an actionable exception.</summary>
+    internal static NativeBackendUnavailableException Diagnose(NativeLibraryProbe probe, Exception? failure)
+    {
+        if (probe.ShimPath is null)
+        {
+            return new NativeBackendUnavailableException(
+                "TorchSharp's native backend is not deployed with this application (libLibTorchSharp was not found next to it). " +
+                "Reference a backend package in the application project: 'TorchSharp-cpu' for CPU, or a libtorch CUDA bundle.",
+                NativeBackendProblem.BackendPackageMissing,
+                failure);
+        }
+
+        if (probe.IsLinux && probe.CppRuntimePath is not null && !probe.CppRuntimeHasRequiredVersion)
+        {
+            return new NativeBackendUnavailableException(
+                $"TorchSharp's native shim ({probe.ShimPath}) needs a C++ runtime exporting {RequiredGlibcxxVersion} (GCC 13.2 or newer), " +
+                $"but the loader's libstdc++ ({probe.CppRuntimePath}) does not provide it. On Debian 12 run 'sudo bash {FixScript}' " +
+                "from the Text2Lora repository; elsewhere use Ubuntu 24.04, Debian 13, Fedora 39 or newer.",
+                NativeBackendProblem.CppRuntimeTooOld,
+                failure);
+        }
+
+        return new NativeBackendUnavailableException(
+            $"TorchSharp's native backend at {probe.ShimPath} failed to load: {probe.LoadError ?? failure?.Message ?? "unknown error"}.",
+            NativeBackendProblem.LoadFailed,
+            failure);
+    }
+}
+
+/// <summary>What a look at the file system and the dynamic loader says about the native backend.</summary>
+internal sealed record NativeLibraryProbe(bool IsLinux, string? ShimPath, string? CppRuntimePath, bool CppRuntimeHasRequiredVersion, string? LoadError)
+{
+    private static readonly string[] ShimNames = ["libLibTorchSharp.so", "LibTorchSharp.dll", "libLibTorchSharp.dylib"];
+
+    /// <summary>Probes the directories the application loads natives from.</summary>
+    public static NativeLibraryProbe ForCurrentProcess() =>
+        Probe(NativeSearchDirectories(), FindLoaderLibstdcxx());
+
+    /// <summary>Probes the given directories and C++ runtime file (separate so tests can point it at fakes).</summary>
+    public static NativeLibraryProbe Probe(IEnumerable<string> searchDirectories, string? cppRuntimePath)
+    {
+        var shim = searchDirectories
+            .Where(Directory.Exists)
+            .SelectMany(dir => ShimNames.Select(name => Path.Combine(dir, name)))
+            .FirstOrDefault(File.Exists);
+
+        var isLinux = OperatingSystem.IsLinux();
+        var hasVersion = cppRuntimePath is not null && FileContainsAscii(cppRuntimePath, TorchRuntime.RequiredGlibcxxVersion);
+
+        string? loadError = null;
+        if (shim is not null && !NativeLibrary.TryLoad(shim, out _))
+        {
+            loadError = "the dynamic loader refused the library (check its dependencies with ldd)";
+        }
+
+        return new NativeLibraryProbe(isLinux, shim, cppRuntimePath, hasVersion, loadError);
+    }
+
+    private static IEnumerable<string> NativeSearchDirectories()
+    {
+        var baseDir = AppContext.BaseDirectory;
+        yield return baseDir;
+        yield return Path.Combine(baseDir, "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
+        yield return Path.Combine(baseDir, "runtimes", OperatingSystem.IsLinux() ? "linux-x64" : "win-x64", "native");
+        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string dirs)
+        {
+            foreach (var dir in dirs.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            {
+                yield return dir;
+            }
+        }
+    }
+
+    /// <summary>The libstdc++ the dynamic loader would pick (first hit of the usual multiarch paths).</summary>
+    private static string? FindLoaderLibstdcxx()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        string[] candidates =
+        [
+            "/usr/lib/x86_64-linux-gnu/libstdc++.so.6",
+            "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
+            "/usr/lib64/libstdc++.so.6",
+            "/usr/lib/libstdc++.so.6",
+            "/lib/x86_64-linux-gnu/libstdc++.so.6",
+        ];
+        var fromEnv = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH")?
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "libstdc++.so.6")) ?? [];
+        return fromEnv.Concat(candidates).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Streams the file looking for an ASCII marker (symbol version strings are stored verbatim in .gnu.version_d).</summary>
+    internal static bool FileContainsAscii(string path, string marker)
+    {
+        var needle = System.Text.Encoding.ASCII.GetBytes(marker);
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[1 << 16];
+        var carry = 0;
+        int read;
+        while ((read = stream.Read(buffer, carry, buffer.Length - carry)) > 0)
+        {
+            var span = buffer.AsSpan(0, carry + read);
+            if (span.IndexOf(needle) >= 0)
+            {
+                return true;
+            }
+
+            carry = Math.Min(needle.Length - 1, span.Length);
+            span[^carry..].CopyTo(buffer);
+        }
+
+        return false;
+    }
+}
