@@ -16,9 +16,11 @@ dotnet pack "$root/src/Text2Lora" -c Release -o "$work/feed" -p:PackageVersion="
 test -f "$work/feed/Text2Lora.$version.nupkg" || { echo "verify-package: Text2Lora.$version.nupkg was not produced" >&2; exit 1; }
 
 # The package must carry the README, the licence expression and the XML docs.
-unzip -l "$work/feed/Text2Lora.$version.nupkg" | grep -q 'README.md' || { echo "verify-package: README.md missing from the package" >&2; exit 1; }
-unzip -l "$work/feed/Text2Lora.$version.nupkg" | grep -q 'lib/net10.0/Text2Lora.xml' || { echo "verify-package: XML docs missing from the package" >&2; exit 1; }
-unzip -p "$work/feed/Text2Lora.$version.nupkg" Text2Lora.nuspec | grep -q '<license type="expression">MIT</license>' || { echo "verify-package: licence expression missing" >&2; exit 1; }
+listing=$(unzip -l "$work/feed/Text2Lora.$version.nupkg")
+nuspec=$(unzip -p "$work/feed/Text2Lora.$version.nupkg" Text2Lora.nuspec)
+grep -q 'README.md' <<<"$listing" || { echo "verify-package: README.md missing from the package" >&2; exit 1; }
+grep -q 'lib/net10.0/Text2Lora.xml' <<<"$listing" || { echo "verify-package: XML docs missing from the package" >&2; exit 1; }
+grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || { echo "verify-package: licence expression missing" >&2; exit 1; }
 
 mkdir -p "$work/app"
 cat > "$work/app/nuget.config" <<XML
@@ -54,5 +56,5 @@ Console.WriteLine($"sum={t.sum().item<float>()}");
 CS
 output=$(cd "$work/app" && dotnet run -p:UseSharedCompilation=false --nologo 2>&1)
 echo "$output"
-echo "$output" | grep -qx 'sum=6' || { echo "verify-package: the app did not create a tensor" >&2; exit 1; }
+grep -qx 'sum=6' <<<"$output" || { echo "verify-package: the app did not create a tensor" >&2; exit 1; }
 echo "verify-package: OK (Text2Lora.$version.nupkg builds into an app that creates tensors)"

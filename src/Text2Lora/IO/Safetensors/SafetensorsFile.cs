@@ -57,6 +57,7 @@ public sealed class SafetensorsFile : IDisposable
             throw new PlatformNotSupportedException("safetensors data is little-endian; big-endian hosts are not supported.");
         }
 
+        Runtime.TorchRuntime.EnsureAvailable();
         SafetensorsHeader header;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096))
         {
