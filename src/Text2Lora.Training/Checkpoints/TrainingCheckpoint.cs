@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Text2Lora.IO.Safetensors;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Text2Lora.Training.Checkpoints;
+
+/// <summary>
+/// Crash-safe resumable checkpoints: <c>checkpoint/</c> in the output folder holds the trainable module's
+/// weights (<c>weights.safetensors</c>), the optimizer state (<c>optimizer.bin</c>, TorchSharp's format) and
+/// <c>trainer_state.json</c>. A new checkpoint is written into a temporary folder and swapped in by renames, so
+/// a crash or kill at any moment leaves either the previous checkpoint or the new one complete and loadable.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    /// <summary>Folder name inside the output folder.</summary>
+    public const string FolderName = "checkpoint";
+
+    internal const string WeightsFile = "weights.safetensors";
+    internal const string OptimizerFile = "optimizer.bin";
+    internal const string StateFile = "trainer_state.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    private static readonly AsyncLocal<Action<string>?> FileWrittenHook = new();
+
+    /// <summary>
+    /// Test hook, scoped to the current async flow: called after each file is written into the temporary
+    /// folder (throw from it to simulate a crash mid-write).
+    /// </summary>
+    internal static Action<string>? AfterFileWritten
+    {
+        get => FileWrittenHook.Value;
+        set => FileWrittenHook.Value = value;
+    }
+
+    /// <summary>Writes a checkpoint of <paramref name="module"/>, <paramref name="optimizer"/> and <paramref name="state"/>.</summary>
+    public static void Save(string outputDirectory, TrainerState state, nn.Module module, OptimizerHelper optimizer)
+    {
+        var target = Path.Combine(outputDirectory, FolderName);
+        var temp = Path.Combine(outputDirectory, $".{FolderName}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            SafetensorsWriter.Write(Path.Combine(temp, WeightsFile), module.state_dict());
+            AfterFileWritten?.Invoke(WeightsFile);
+            using (var stream = File.Create(Path.Combine(temp, OptimizerFile)))
+            using (var writer = new BinaryWriter(stream))
+            {
+                optimizer.save_state_dict(writer);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+
+            AfterFileWritten?.Invoke(OptimizerFile);
+            Text2Lora.IO.AtomicFile.WriteAllText(Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, Json));
+            AfterFileWritten?.Invoke(StateFile);
+        }
+        catch
+        {
+            TryDeleteDirectory(temp);
+            throw;
+        }
+
+        // Swap: target → old, temp → target, delete old. Between the two renames only "old" exists;
+        // Find() falls back to it, so no moment leaves no loadable checkpoint.
+        string? old = null;
+        if (Directory.Exists(target))
+        {
+            old = Path.Combine(outputDirectory, $".{FolderName}.{Guid.NewGuid():N}.old");
+            Directory.Move(target, old);
+        }
+
+        Directory.Move(temp, target);
+        if (old is not null)
+        {
+            TryDeleteDirectory(old);
+        }
+    }
+
+    /// <summary>
+    /// The loadable checkpoint folder of <paramref name="outputDirectory"/>: <c>checkpoint/</c>, or the previous one
+    /// kept aside if a crash interrupted the swap; null when there is none.
+    /// </summary>
+    public static string? Find(string outputDirectory)
+    {
+        var target = Path.Combine(outputDirectory, FolderName);
+        if (File.Exists(Path.Combine(target, StateFile)))
+        {
+            return target;
+        }
+
+        return Directory.Exists(outputDirectory)
+            ? Directory.GetDirectories(outputDirectory, $".{FolderName}.*.old")
+                .Where(dir => File.Exists(Path.Combine(dir, StateFile)))
+                .OrderByDescending(Directory.GetLastWriteTimeUtc)
+                .FirstOrDefault()
+            : null;
+    }
+
+    /// <summary>Reads the run state of the checkpoint in <paramref name="checkpointDirectory"/>.</summary>
+    /// <exception cref="InvalidDataException">The state file is unreadable; names the file.</exception>
+    public static TrainerState ReadState(string checkpointDirectory)
+    {
+        var path = Path.Combine(checkpointDirectory, StateFile);
+        try
+        {
+            return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path))
+                   ?? throw new InvalidDataException($"'{path}' holds JSON null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Checkpoint state '{path}' is not valid: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Loads the checkpoint's weights into <paramref name="module"/> and its optimizer state into <paramref name="optimizer"/>.</summary>
+    public static void Restore(string checkpointDirectory, nn.Module module, OptimizerHelper optimizer)
+    {
+        using (var file = SafetensorsFile.Open(Path.Combine(checkpointDirectory, WeightsFile)))
+        {
+            var expected = module.state_dict();
+            var missing = expected.Keys.Where(k => !file.Contains(k)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new InvalidDataException($"Checkpoint '{checkpointDirectory}' lacks {string.Join(", ", missing.Take(5))}; it was written for a different model.");
+            }
+
+            using var noGrad = no_grad();
+            foreach (var (name, tensor) in expected)
+            {
+                using var saved = file.ReadTensor(name, tensor.device, tensor.dtype);
+                if (!saved.shape.SequenceEqual(tensor.shape))
+                {
+                    throw new InvalidDataException($"Checkpoint '{checkpointDirectory}': '{name}' has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", tensor.shape)}].");
+                }
+
+                tensor.copy_(saved);
+            }
+        }
+
+        using var stream = File.OpenRead(Path.Combine(checkpointDirectory, OptimizerFile));
+        using var reader = new BinaryReader(stream);
+        optimizer.load_state_dict(reader);
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
