@@ -27,6 +27,7 @@ public sealed class TaskEncoderEmbeddingGenerator : IEmbeddingGenerator<string, 
     {
         ArgumentNullException.ThrowIfNull(values);
         var list = values.ToList();
+        TaskDescriptions.NormalizeAll(list, nameof(values));
         return Task.Run(
             () =>
             {
