@@ -102,15 +102,14 @@ public static class TokenizerLoader
         return ids;
     }
 
-    /// <summary>EOS ids: <c>generation_config.json</c>'s list, plus the tokenizer's EOS token if missing from it.</summary>
+    /// <summary>
+    /// EOS ids: the tokenizer's EOS token first (for instruct models the end-of-turn token, e.g.
+    /// <c>&lt;|eot_id|&gt;</c>, <c>&lt;|im_end|&gt;</c>), then the other ids of <c>generation_config.json</c>.
+    /// </summary>
     internal static List<int> EosIds(TokenizerConfig config, int? tokenizerEos)
     {
-        List<int> ids = [.. config.GenerationEosTokenIds];
-        if (tokenizerEos is int eos && !ids.Contains(eos))
-        {
-            ids.Add(eos);
-        }
-
+        List<int> ids = tokenizerEos is int eos ? [eos] : [];
+        ids.AddRange(config.GenerationEosTokenIds.Where(id => !ids.Contains(id)));
         return ids;
     }
 }

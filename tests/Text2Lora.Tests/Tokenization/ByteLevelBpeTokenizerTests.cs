@@ -107,7 +107,7 @@ public sealed class ByteLevelBpeTokenizerTests : IDisposable
         ITextTokenizer llama = TokenizerLoader.Load(_llama3.Path);
         Assert.Equal(105, llama.VocabularySize);
         Assert.Equal(100, llama.BosTokenId);
-        Assert.Equal([101, 104], llama.EosTokenIds);
+        Assert.Equal([104, 101], llama.EosTokenIds);
         Assert.Null(llama.PadTokenId);
 
         ITextTokenizer qwen = TokenizerLoader.Load(_qwen2.Path);

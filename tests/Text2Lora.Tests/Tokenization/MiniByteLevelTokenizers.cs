@@ -21,7 +21,7 @@ internal static class MiniByteLevelTokenizers
     [
         "H", "e", "l", "o", "Ġ", "w", "r", "d", "!", "Ċ", "'", "s", "1", "2", "3", "4", "Ã", "©", "c", "a", "f",
         "ll", "He", "llo", "Hello", "Ġw", "or", "Ġwor", "ld", "Ġworld", "'s", "12", "123", "Ã©",
-        "cafÃ©", "u",
+        "cafÃ©", "u", "i", "t", "n",
     ];
 
     /// <summary>In rank order (first = applied first).</summary>
