@@ -97,6 +97,10 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
     internal IEnumerable<(string Key, long[] Shape)> ParameterShapes() =>
         _module.named_parameters().Select(p => (p.name, p.parameter.shape));
 
+    /// <summary>The parameter with state-dict key <paramref name="key"/> (the live tensor; do not dispose).</summary>
+    internal Tensor NamedParameter(string key) =>
+        _module.named_parameters().First(p => p.name == key).parameter;
+
     private void LoadWeights(SafetensorsCheckpoint checkpoint, string directory, CancellationToken cancellationToken)
     {
         var parameters = _module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
