@@ -65,15 +65,15 @@ internal static class TokenGenerator
             for (var step = 0; step < options.MaxNewTokens; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (options.ReturnStepLogits)
-                {
-                    stepLogits.Add(logits!.to_type(ScalarType.Float32).cpu().clone());
-                }
-
                 long[] next;
-                using (var chosen = sampler.Next(logits!))
+                using (var stepScope = NewDisposeScope())
                 {
-                    next = chosen.cpu().data<long>().ToArray();
+                    if (options.ReturnStepLogits)
+                    {
+                        stepLogits.Add(logits!.to_type(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope());
+                    }
+
+                    next = sampler.Next(logits!).cpu().data<long>().ToArray();
                 }
 
                 for (var row = 0; row < n; row++)
@@ -101,7 +101,8 @@ internal static class TokenGenerator
                     break;
                 }
 
-                var grown = cat([attentionMask, ones(n, 1, ScalarType.Int64, device)], 1);
+                using var one = ones(n, 1, ScalarType.Int64, device);
+                var grown = cat([attentionMask, one], 1);
                 attentionMask.Dispose();
                 attentionMask = grown;
                 using var stepIds = tensor(next, [n, 1], ScalarType.Int64, device);

@@ -58,7 +58,12 @@ internal sealed class RotaryEmbedding : IDisposable
     /// <summary>cos and sin [N, T, head_dim] for <paramref name="positionIds"/> [N, T], in <paramref name="dtype"/>.</summary>
     public (Tensor Cos, Tensor Sin) Lookup(Tensor positionIds, ScalarType dtype)
     {
-        var maxPosition = positionIds.max().item<long>();
+        long maxPosition;
+        using (var max = positionIds.max())
+        {
+            maxPosition = max.item<long>();
+        }
+
         if (maxPosition >= Capacity)
         {
             var (cos, sin) = Tables(Math.Max(maxPosition + 1, Capacity * 2));
