@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Globalization;
+using Text2Lora.Bench;
+
+// One command: `dotnet run -c Release --project bench/Text2Lora.Bench -- model` (see docs/benchmarks.md).
+// `rss` is the child mode used to measure peak memory of loading in a fresh process.
+var mode = args.Length > 0 ? args[0] : "model";
+switch (mode)
+{
+    case "model":
+        ModelBenchmark.Run();
+        Console.WriteLine();
+        RunChild("rss");
+        return 0;
+    case "rss":
+        LoadMemoryBenchmark.Run();
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Text2Lora.Bench [model]");
+        return 2;
+}
+
+static void RunChild(string childMode)
+{
+    var start = new ProcessStartInfo(Environment.ProcessPath!, string.Create(CultureInfo.InvariantCulture, $"\"{typeof(ModelBenchmark).Assembly.Location}\" {childMode}"))
+    {
+        UseShellExecute = false,
+    };
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) != "dotnet")
+    {
+        start.Arguments = childMode;
+    }
+
+    using var process = Process.Start(start)!;
+    process.WaitForExit();
+}

@@ -1,0 +1,63 @@
+using static TorchSharp.torch;
+
+namespace Text2Lora.Lora;
+
+/// <summary>
+/// The LoRA factors one linear layer applies in a forward pass: either one adapter for the whole batch
+/// (A [r, in], B [out, r], a scalar scaling) or one adapter per sequence (A [N, r, in], B [N, out, r],
+/// scalings [N, 1, 1]). Views over tensors owned by <see cref="ActiveAdapters"/>.
+/// </summary>
+internal sealed class LoraFactors
+{
+    private LoraFactors(Tensor a, Tensor b, double scaling, Tensor? perSequenceScaling)
+    {
+        A = a;
+        B = b;
+        Scaling = scaling;
+        PerSequenceScaling = perSequenceScaling;
+    }
+
+    public Tensor A { get; }
+
+    public Tensor B { get; }
+
+    public double Scaling { get; }
+
+    public Tensor? PerSequenceScaling { get; }
+
+    public bool IsPerSequence => PerSequenceScaling is not null;
+
+    public long InFeatures => A.shape[^1];
+
+    public long OutFeatures => B.shape[^2];
+
+    public static LoraFactors Shared(Tensor a, Tensor b, double scaling) => new(a, b, scaling, null);
+
+    public static LoraFactors PerSequence(Tensor a, Tensor b, Tensor scalings) => new(a, b, 0, scalings);
+
+    /// <summary>
+    /// The low-rank update for input <paramref name="x"/> [N, T, in]: <c>s · (x Aᵀ) Bᵀ</c> (PEFT layer.py order),
+    /// never forming B·A. Per-sequence factors use batched matmuls over the stacked adapters.
+    /// </summary>
+    public Tensor Delta(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor result;
+        if (PerSequenceScaling is { } scalings)
+        {
+            if (x.shape[0] != A.shape[0])
+            {
+                throw new ArgumentException($"Per-sequence adapters were prepared for a batch of {A.shape[0]} but the input has {x.shape[0]} sequences.");
+            }
+
+            var down = bmm(x, A.transpose(1, 2));
+            result = bmm(down, B.transpose(1, 2)).mul(scalings);
+        }
+        else
+        {
+            result = x.matmul(A.t()).matmul(B.t()).mul(Scaling);
+        }
+
+        return result.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,354 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Text2Lora.Abstractions;
+using Text2Lora.Generation;
+using Text2Lora.IO.Safetensors;
+using Text2Lora.Lora;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Text2Lora.Models.Llama;
+
+/// <summary>
+/// One config-driven implementation of the Llama family (Llama incl. llama3 RoPE scaling and tied embeddings,
+/// Mistral, Qwen2, Gemma 2), numerically following transformers 4.46 in float32.
+/// </summary>
+public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
+{
+    private static readonly ScalarType[] SupportedDTypes = [ScalarType.Float32, ScalarType.BFloat16, ScalarType.Float16];
+
+    private readonly CausalLmModule _module;
+    private readonly RotaryEmbedding _rotary;
+    private readonly Dictionary<string, LoraLinear> _loraLayers;
+    private LoraAdapter? _merged;
+
+    private LlamaFamilyModel(LlamaFamilyConfig config, Device device, ScalarType dtype)
+    {
+        if (!SupportedDTypes.Contains(dtype))
+        {
+            throw new ArgumentException($"Model dtype must be float32, bfloat16 or float16, got {dtype}.", nameof(dtype));
+        }
+
+        Config = config;
+        Device = device;
+        DType = dtype;
+        LoraTargets = config.LoraTargets();
+        _module = new CausalLmModule(config, dtype, device);
+        _module.eval();
+        _rotary = device.type == DeviceType.META ? null! : new RotaryEmbedding(config, device);
+        _loraLayers = _module.modules().OfType<LoraLinear>().Where(l => l.Path != "lm_head").ToDictionary(l => l.Path, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public LlamaFamilyConfig Config { get; }
+
+    /// <inheritdoc />
+    public Device Device { get; }
+
+    /// <inheritdoc />
+    public ScalarType DType { get; }
+
+    /// <inheritdoc />
+    public LoraTargetDescription LoraTargets { get; }
+
+    /// <inheritdoc />
+    public LoraAdapter? MergedAdapter => _merged;
+
+    /// <summary>
+    /// Loads a Hugging Face checkpoint folder (<c>config.json</c> plus <c>model.safetensors</c> or a sharded index).
+    /// Tensors are read one at a time straight into the preallocated parameters (no second copy of the model).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">config.json or the weights are missing.</exception>
+    /// <exception cref="ModelFormatException">Bad config, unsupported model_type, missing/unexpected tensors or shape mismatches; names the key.</exception>
+    public static LlamaFamilyModel Load(string directory, ModelLoadOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Model folder '{directory}' does not exist.");
+        }
+
+        options ??= new ModelLoadOptions();
+        logger ??= NullLogger.Instance;
+        Runtime.TorchRuntime.EnsureAvailable();
+        var config = LlamaFamilyConfig.Load(directory);
+        using var checkpoint = SafetensorsCheckpoint.Open(directory);
+        var model = new LlamaFamilyModel(config, options.Device ?? CPU, options.DType);
+        try
+        {
+            model.LoadWeights(checkpoint, directory, cancellationToken);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
+        logger.LogInformation("Loaded {ModelType} model from {Directory}: {Layers} layers, hidden {Hidden}, {DType} on {Device}.",
+            config.ModelType, directory, config.NumHiddenLayers, config.HiddenSize, options.DType, model.Device);
+        return model;
+    }
+
+    /// <summary>A model without weights on the <c>meta</c> device: only names and shapes (for inspection and tests).</summary>
+    internal static LlamaFamilyModel CreateOnMeta(LlamaFamilyConfig config, ScalarType dtype = ScalarType.Float32) =>
+        new(config, new Device(DeviceType.META), dtype);
+
+    /// <summary>Every parameter's state-dict key and shape, in module order.</summary>
+    internal IEnumerable<(string Key, long[] Shape)> ParameterShapes() =>
+        _module.named_parameters().Select(p => (p.name, p.parameter.shape));
+
+    /// <summary>The parameter with state-dict key <paramref name="key"/> (the live tensor; do not dispose).</summary>
+    internal Tensor NamedParameter(string key) =>
+        _module.named_parameters().First(p => p.name == key).parameter;
+
+    private void LoadWeights(SafetensorsCheckpoint checkpoint, string directory, CancellationToken cancellationToken)
+    {
+        var parameters = _module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+        foreach (var key in checkpoint.Keys.Order(StringComparer.Ordinal))
+        {
+            var ignorable = key.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (Config.TieWordEmbeddings && key == "lm_head.weight");
+            if (!parameters.ContainsKey(key) && !ignorable)
+            {
+                throw new ModelFormatException(directory, key, $"unexpected tensor '{key}': a {Config.ModelType} model with this config has no such weight.");
+            }
+        }
+
+        using var noGrad = no_grad();
+        foreach (var (key, parameter) in parameters)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!checkpoint.Contains(key))
+            {
+                throw new ModelFormatException(directory, key, $"missing tensor '{key}'.");
+            }
+
+            var info = checkpoint.GetInfo(key);
+            if (!info.Shape.SequenceEqual(parameter.shape))
+            {
+                throw new ModelFormatException(directory, key,
+                    $"tensor '{key}' has shape [{string.Join(", ", info.Shape)}], the config implies [{string.Join(", ", parameter.shape)}].");
+            }
+
+            if (!SupportedDTypes.Contains(info.ScalarType))
+            {
+                throw new ModelFormatException(directory, key, $"tensor '{key}' is {info.DType}; only F32, BF16 and F16 weights are supported.");
+            }
+
+            using var loaded = checkpoint.ReadTensor(key, null, DType);
+            parameter.copy_(loaded);
+        }
+    }
+
+    /// <inheritdoc />
+    public ModelForwardOutput Forward(ModelForwardInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var ids = input.InputIds;
+        ValidateIds(ids, input.AttentionMask, input.Adapters);
+        using var scope = NewDisposeScope();
+        var positions = input.AttentionMask is { } mask ? TokenGenerator.PositionIds(mask) : arange(ids.shape[1], ScalarType.Int64, Device).unsqueeze(0).expand(ids.shape[0], -1);
+        var hiddenStates = input.OutputHiddenStates ? new List<Tensor>() : null;
+        var hidden = RunDecoder(ids, input.AttentionMask, positions, null, input.Adapters, hiddenStates, input.NeftuneNoiseAlpha, input.NoiseGenerator);
+        Tensor? logits = input.ComputeLogits || input.Labels is not null ? Logits(hidden) : null;
+        Tensor? loss = input.Labels is { } labels ? CausalLmLoss(logits!, labels, input.LabelSmoothing) : null;
+        if (!input.ComputeLogits)
+        {
+            logits = null;
+        }
+
+        return new ModelForwardOutput(logits?.MoveToOuterDisposeScope(), hiddenStates?.Select(t => t.MoveToOuterDisposeScope()).ToArray(), loss?.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public GenerationResult Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions? options = null, ActiveAdapters? adapters = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new GenerationOptions();
+        var eos = options.EosTokenIds ?? Config.EosTokenIds;
+        var pad = options.PadTokenId ?? Config.PadTokenId ?? (eos.Count > 0 ? eos[0] : 0);
+        if (adapters?.BatchSize is { } batch && batch != prompts.Count)
+        {
+            throw new ArgumentException($"The adapters were prepared for {batch} sequences but {prompts.Count} prompts were given.", nameof(adapters));
+        }
+
+        return TokenGenerator.Run(this, prompts, options, eos, pad, adapters, cancellationToken);
+    }
+
+    KvCache IIncrementalDecoder.CreateCache(long batch, long capacity) =>
+        new(Config.NumHiddenLayers, batch, Config.NumKeyValueHeads, capacity, Config.HeadDim, DType, Device);
+
+    Tensor IIncrementalDecoder.Step(Tensor inputIds, Tensor attentionMask, Tensor positionIds, KvCache cache, ActiveAdapters? adapters)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = RunDecoder(inputIds, attentionMask, positionIds, cache, adapters, null, null, null);
+        var last = hidden.narrow(1, hidden.shape[1] - 1, 1);
+        return Logits(last).squeeze(1).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Embedding → decoder layers → final norm; appends to <paramref name="cache"/> when given.</summary>
+    private Tensor RunDecoder(Tensor ids, Tensor? attentionMask, Tensor positions, KvCache? cache, ActiveAdapters? adapters, List<Tensor>? hiddenStates, double? neftuneAlpha, Generator? generator)
+    {
+        using var scope = NewDisposeScope();
+        var stack = _module.Model;
+        var embeddings = stack.EmbedTokens.call(ids);
+        if (neftuneAlpha is { } alpha)
+        {
+            // NEFTune: uniform noise of magnitude α/√(T·d), added to the embedding output (transformers' forward hook).
+            var magnitude = alpha / Math.Sqrt(embeddings.shape[1] * embeddings.shape[2]);
+            embeddings = embeddings.add(empty_like(embeddings).uniform_(-magnitude, magnitude, generator));
+        }
+
+        if (Config.ScaleEmbeddings)
+        {
+            // Gemma: the normaliser sqrt(hidden) is first rounded to the model dtype (transformers PR 29402).
+            embeddings = embeddings.mul(tensor(Math.Sqrt(Config.HiddenSize), DType, Device));
+        }
+
+        var past = cache?.Length ?? 0;
+        var queryLength = ids.shape[1];
+        var hasPadding = attentionMask is not null && !attentionMask.to_type(ScalarType.Bool).all().item<bool>();
+        var explicitMask = !stack.AllFused;
+        var global = AttentionBias.Build(attentionMask, hasPadding, queryLength, past, null, explicitMask, DType, Device);
+        var sliding = Config.SlidingWindow is { } window
+            ? AttentionBias.Build(attentionMask, hasPadding, queryLength, past, window, explicitMask, DType, Device)
+            : global;
+        var (cos, sin) = _rotary.Lookup(positions, DType);
+        var hidden = stack.call(new DecoderStackInput(embeddings, cos, sin, global, sliding, cache, adapters, hiddenStates));
+        cache?.Advance(queryLength);
+        if (hiddenStates is not null)
+        {
+            for (var i = 0; i < hiddenStates.Count; i++)
+            {
+                hiddenStates[i] = hiddenStates[i].MoveToOuterDisposeScope();
+            }
+        }
+
+        return hidden.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Output head, with Gemma 2's final soft-capping <c>c·tanh(z/c)</c>.</summary>
+    private Tensor Logits(Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        var logits = nn.functional.linear(hidden, _module.HeadWeight);
+        if (Config.FinalLogitSoftcapping is { } cap)
+        {
+            logits = logits.div(cap).tanh_().mul_(cap);
+        }
+
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean cross-entropy of position t predicting label t+1 over labels ≠ −100, in float32.</summary>
+    private static Tensor CausalLmLoss(Tensor logits, Tensor labels, double labelSmoothing)
+    {
+        using var scope = NewDisposeScope();
+        var t = logits.shape[1];
+        var shiftedLogits = logits.narrow(1, 0, t - 1).to_type(ScalarType.Float32).reshape(-1, logits.shape[2]);
+        var shiftedLabels = labels.narrow(1, 1, t - 1).reshape(-1).to(logits.device);
+        var loss = nn.functional.cross_entropy(shiftedLogits, shiftedLabels, ignore_index: -100, label_smoothing: labelSmoothing);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public ActiveAdapters PrepareAdapter(LoraAdapter adapter)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        CheckFits(adapter);
+        return ActiveAdapters.Shared(adapter, Device, DType);
+    }
+
+    /// <inheritdoc />
+    public ActiveAdapters PrepareAdapters(IReadOnlyList<LoraAdapter?> perSequence)
+    {
+        ArgumentNullException.ThrowIfNull(perSequence);
+        foreach (var adapter in perSequence)
+        {
+            if (adapter is not null)
+            {
+                CheckFits(adapter);
+            }
+        }
+
+        return ActiveAdapters.PerSequence(perSequence, Device, DType);
+    }
+
+    /// <inheritdoc />
+    public void MergeAdapter(LoraAdapter adapter)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        if (_merged is not null)
+        {
+            throw new InvalidOperationException("An adapter is already merged; unmerge it first.");
+        }
+
+        CheckFits(adapter);
+        var copy = adapter.To(Device);
+        foreach (var (path, weights) in copy.Modules)
+        {
+            _loraLayers[path].AddDelta(weights, +1);
+        }
+
+        _merged = copy;
+    }
+
+    /// <inheritdoc />
+    public void UnmergeAdapter()
+    {
+        if (_merged is null)
+        {
+            throw new InvalidOperationException("No adapter is merged.");
+        }
+
+        foreach (var (path, weights) in _merged.Modules)
+        {
+            _loraLayers[path].AddDelta(weights, -1);
+        }
+
+        _merged.Dispose();
+        _merged = null;
+    }
+
+    /// <summary>Throws naming the module when an adapter targets a module this model lacks or has other shapes.</summary>
+    private void CheckFits(LoraAdapter adapter)
+    {
+        foreach (var (path, weights) in adapter.Modules)
+        {
+            if (!_loraLayers.TryGetValue(path, out var layer))
+            {
+                throw new ArgumentException($"Adapter module '{path}' does not exist in this {Config.ModelType} model (expected e.g. 'model.layers.0.self_attn.q_proj').", nameof(adapter));
+            }
+
+            if (weights.InFeatures != layer.InFeatures || weights.OutFeatures != layer.OutFeatures)
+            {
+                throw new ArgumentException(
+                    $"Adapter module '{path}' is {weights.OutFeatures}x{weights.InFeatures} but the model's layer is {layer.OutFeatures}x{layer.InFeatures}.", nameof(adapter));
+            }
+        }
+    }
+
+    private void ValidateIds(Tensor ids, Tensor? mask, ActiveAdapters? adapters)
+    {
+        if (ids.dim() != 2 || ids.dtype != ScalarType.Int64)
+        {
+            throw new ArgumentException($"input_ids must be int64 [N, T]; got {ids.dtype} [{string.Join(", ", ids.shape)}].", nameof(ids));
+        }
+
+        if (mask is not null && !mask.shape.SequenceEqual(ids.shape))
+        {
+            throw new ArgumentException($"attention_mask [{string.Join(", ", mask.shape)}] must match input_ids [{string.Join(", ", ids.shape)}].", nameof(mask));
+        }
+
+        if (adapters?.BatchSize is { } batch && batch != ids.shape[0])
+        {
+            throw new ArgumentException($"The adapters were prepared for {batch} sequences but the batch has {ids.shape[0]}.", nameof(adapters));
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _merged?.Dispose();
+        _rotary?.Dispose();
+        _module.Dispose();
+    }
+}
