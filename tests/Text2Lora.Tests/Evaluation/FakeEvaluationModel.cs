@@ -12,6 +12,12 @@ internal sealed class FakeEvaluationModel : IEvaluationModel
 
     public int ScoreCalls { get; private set; }
 
+    /// <summary>Used for requests without a hand-set score.</summary>
+    public Func<ContinuationRequest, ContinuationScore>? ScoreRule { get; set; }
+
+    /// <summary>Used for prompts without a hand-set generation.</summary>
+    public Func<TextGenerationRequest, string>? GenerateRule { get; set; }
+
     /// <summary>Returns this many scores per call instead of one per request (to test the count check).</summary>
     public int? ScoreCountOverride { get; set; }
 
@@ -30,7 +36,7 @@ internal sealed class FakeEvaluationModel : IEvaluationModel
     public Task<IReadOnlyList<ContinuationScore>> ScoreContinuationsAsync(IReadOnlyList<ContinuationRequest> requests, CancellationToken cancellationToken = default)
     {
         ScoreCalls++;
-        var scores = requests.Select(r => _scores[(r.Context.Text, r.Continuation)]).ToList();
+        var scores = requests.Select(r => _scores.TryGetValue((r.Context.Text, r.Continuation), out var s) ? s : ScoreRule!(r)).ToList();
         if (ScoreCountOverride is { } count)
         {
             scores = scores.Take(count).ToList();
@@ -42,6 +48,6 @@ internal sealed class FakeEvaluationModel : IEvaluationModel
     public Task<string> GenerateAsync(TextGenerationRequest request, CancellationToken cancellationToken = default)
     {
         GenerationRequests.Add(request);
-        return Task.FromResult(_generations[request.Prompt.Text]);
+        return Task.FromResult(_generations.TryGetValue(request.Prompt.Text, out var text) ? text : GenerateRule!(request));
     }
 }
