@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Text2Lora.IO;
 using Text2Lora.Lora;
@@ -46,7 +47,7 @@ internal static class CliErrors
     private static int? Classify(Exception ex) => ex switch
     {
         CliUsageException or ArgumentException => UsageError,
-        InvalidFileFormatException or UnsupportedAdapterException or FileNotFoundException or DirectoryNotFoundException => InputError,
+        InvalidFileFormatException or UnsupportedAdapterException or FileNotFoundException or DirectoryNotFoundException or OptionsValidationException => InputError,
         NativeBackendUnavailableException => RuntimeError,
         OperationCanceledException => 130,
         _ => null,

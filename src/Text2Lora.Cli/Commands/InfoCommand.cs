@@ -1,27 +1,37 @@
 using System.CommandLine;
 using Spectre.Console;
+using Text2Lora.Abstractions;
 using Text2Lora.IO.Peft;
 using Text2Lora.Runtime;
 
 namespace Text2Lora.Cli.Commands;
 
-/// <summary><c>t2l info DIR</c>: describes a PEFT adapter folder.</summary>
+/// <summary><c>t2l info DIR</c>: describes a PEFT adapter folder or (given a loader) a hypernetwork checkpoint folder.</summary>
 internal static class InfoCommand
 {
-    public static Command Create()
+    /// <summary>Files that mark a hypernetwork checkpoint: the reference's <c>hypermod.pt</c>, Text2Lora's <c>hypernetwork.json</c>.</summary>
+    private static readonly string[] HypernetworkMarkers = ["hypermod.pt", "hypernetwork.json"];
+
+    public static Command Create(IHypernetworkLoader? hypernetworkLoader = null)
     {
-        var directory = new Argument<DirectoryInfo>("DIR") { Description = "A PEFT adapter folder." };
-        var command = new Command("info", "Describe an adapter folder.") { directory };
+        var directory = new Argument<DirectoryInfo>("DIR") { Description = "A PEFT adapter folder or a hypernetwork checkpoint folder." };
+        var command = new Command("info", "Describe an adapter or hypernetwork folder.") { directory };
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(directory)!;
-            return CliErrors.Run(() => Describe(dir.FullName));
+            return CliErrors.Run(() => Describe(dir.FullName, hypernetworkLoader));
         });
         return command;
     }
 
-    private static void Describe(string path)
+    private static void Describe(string path, IHypernetworkLoader? hypernetworkLoader)
     {
+        if (hypernetworkLoader is not null && HypernetworkMarkers.Any(marker => File.Exists(Path.Combine(path, marker))))
+        {
+            DescribeHypernetwork(path, hypernetworkLoader);
+            return;
+        }
+
         if (File.Exists(Path.Combine(path, PeftAdapterFolder.ConfigFileName)))
         {
             TorchRuntime.EnsureAvailable();
@@ -54,5 +64,24 @@ internal static class InfoCommand
         }
 
         throw new CliUsageException($"'{path}' is not a folder Text2Lora recognises (expected {PeftAdapterFolder.ConfigFileName}).");
+    }
+
+    private static void DescribeHypernetwork(string path, IHypernetworkLoader loader)
+    {
+        TorchRuntime.EnsureAvailable();
+        using var hypernetwork = loader.Load(path, baseModelDirectory: null, TorchSharp.torch.CPU);
+        var config = hypernetwork.AdapterConfig;
+        AnsiConsole.MarkupLine($"[bold]T2L hypernetwork[/] {Markup.Escape(path)}");
+        AnsiConsole.MarkupLine($"  base model:          {Markup.Escape(config.BaseModelNameOrPath ?? "(not set)")}");
+        AnsiConsole.MarkupLine($"  task embedding size: {hypernetwork.TaskEmbeddingSize}");
+        AnsiConsole.MarkupLine($"  rank / alpha:        {config.R} / {config.LoraAlpha}{(config.UseRslora ? " (rsLoRA)" : "")}");
+        AnsiConsole.MarkupLine($"  layers:              {hypernetwork.Targets.LayerCount}");
+        var table = new Table().AddColumns("target module", "in", "out");
+        foreach (var module in hypernetwork.Targets.Modules.Where(m => config.TargetModules?.Matches(m.PathForLayer(0)) ?? true))
+        {
+            table.AddRow(Markup.Escape(module.Name), module.InFeatures.ToString(System.Globalization.CultureInfo.InvariantCulture), module.OutFeatures.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
     }
 }

@@ -2,25 +2,20 @@ using System.Globalization;
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Scoring;
+using Text2Lora.Training.Data;
 
 namespace Text2Lora.Evaluation.Benchmarks;
 
 /// <summary>
-/// One task of a task suite, given as its folder: <c>test.jsonl</c> with <c>{"input": str, "output": str}</c> per line
-/// (optional <c>"id"</c>, and optional <c>"outputs"</c>, a list of all accepted answers, as in the shared SNI samples),
-/// plus an optional <c>metadata.yaml</c> whose prompt fields build the prompt (see <see cref="TaskPromptTemplate"/>).
-/// Scored by generation with <see cref="AnswerMatching.ExactText"/>; a match with any accepted answer is correct (the
-/// T2L reference instead joins several references with ", " into one target). T2L format: the rendered template as the
-/// chat user turn with the metadata's system message and prefill; harness format: the rendered template verbatim.
+/// One task of a task suite, given as its folder in the trainers' format (read by <see cref="TaskFolderReader"/>):
+/// the test split <c>test.jsonl</c>, one <c>{"input", "output"}</c> object per line; ids are the 0-based positions.
+/// The prompt is the input alone, as the trainers' <see cref="PromptFormatter"/> shows it: the chat user turn in the T2L
+/// format (plain text for a model without a chat template), verbatim in the harness format. Task descriptions are not
+/// put in the prompt — they reach the model through a generated adapter. Scored by generation with
+/// <see cref="AnswerMatching.ExactText"/> against the output.
 /// </summary>
 public sealed class TaskSuiteBenchmark : IBenchmark
 {
-    /// <summary>The test split's file name inside a task folder.</summary>
-    public const string TestFileName = "test.jsonl";
-
-    /// <summary>The optional metadata file's name inside a task folder.</summary>
-    public const string MetadataFileName = "metadata.yaml";
-
     /// <inheritdoc />
     public string Name => "tasks";
 
@@ -28,35 +23,29 @@ public sealed class TaskSuiteBenchmark : IBenchmark
     public bool IsMultipleChoice => false;
 
     /// <inheritdoc />
+    /// <exception cref="TaskDataFormatException">The folder or its <c>test.jsonl</c> is missing, or a line is malformed.</exception>
     public IReadOnlyList<EvaluationItem> Load(string path, PromptFormat format, int? limit = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (limit is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "must be 0 or more.");
+        }
+
         if (!Directory.Exists(path))
         {
-            throw new DirectoryNotFoundException($"Task folder '{path}' does not exist (expected a folder with {TestFileName} and optionally {MetadataFileName}).");
+            throw new TaskDataFormatException(path, $"the task folder does not exist (expected a folder with {TaskFolderReader.TestFileName})");
         }
 
-        var metadata = Path.Combine(path, MetadataFileName);
-        var template = File.Exists(metadata) ? TaskPromptTemplate.Read(metadata) : TaskPromptTemplate.Default;
-        return JsonlFile.Read(Path.Combine(path, TestFileName), limit).Select(record => Parse(record, template, format)).ToList();
-    }
-
-    private static GenerationItem Parse(JsonlRecord record, TaskPromptTemplate template, PromptFormat format)
-    {
-        var id = record.OptionalString("id") ?? record.Position.ToString(CultureInfo.InvariantCulture);
-        var input = record.String("input");
-        var output = record.String("output");
-        var outputs = record.OptionalStringArray("outputs");
-        if (outputs is { Count: 0 })
-        {
-            throw record.Error("outputs", "is empty; leave it out or list the accepted answers.");
-        }
-
-        IReadOnlyList<string> gold = outputs is null ? [output] : [output, .. outputs.Where(o => o != output)];
-        var text = template.Render(input);
-        var prompt = format == PromptFormat.Harness
-            ? EvaluationPrompt.Raw(text)
-            : EvaluationPrompt.Chat(text, template.SystemMessage, template.AssistantPrefill);
-        return new GenerationItem(id, prompt, gold, AnswerMatching.ExactText, []);
+        var examples = TaskFolderReader.ReadExamples(Path.Combine(path, TaskFolderReader.TestFileName));
+        return examples
+            .Take(limit ?? int.MaxValue)
+            .Select((example, i) => (EvaluationItem)new GenerationItem(
+                i.ToString(CultureInfo.InvariantCulture),
+                format == PromptFormat.Harness ? EvaluationPrompt.Raw(example.Input) : EvaluationPrompt.Chat(example.Input),
+                [example.Output],
+                AnswerMatching.ExactText,
+                []))
+            .ToList();
     }
 }

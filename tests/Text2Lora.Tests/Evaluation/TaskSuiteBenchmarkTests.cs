@@ -3,95 +3,60 @@ using Text2Lora.Evaluation.Benchmarks;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Scoring;
 using Text2Lora.Tests.Infrastructure;
+using Text2Lora.Training.Data;
 
 namespace Text2Lora.Tests.Evaluation;
 
-public sealed class TaskSuiteBenchmarkTests : IDisposable
+public sealed class TaskSuiteBenchmarkTests
 {
-    private readonly TempDirectory _dir = new();
-
-    public TaskSuiteBenchmarkTests()
-    {
-        File.WriteAllText(_dir.File("test.jsonl"),
-            """
-            {"input": "abc", "output": "cba"}
-            {"id": "t-2", "input": "hello", "output": "olleh", "outputs": ["olleh", "OLLEH"]}
-            """);
-    }
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
-    public void Without_metadata_the_prompt_is_the_input()
+    public void Task_folder_test_split_becomes_exact_match_items()
     {
-        var items = new TaskSuiteBenchmark().Load(_dir.Path, PromptFormat.T2l).Cast<GenerationItem>().ToList();
+        // tests/…/Fixtures/tasks/lol_717/test.jsonl: two MMMLU logical-fallacy questions, outputs "A" and "B".
+        var folder = FixturePaths.Get("tasks", "lol_717");
+
+        var items = new TaskSuiteBenchmark().Load(folder, PromptFormat.T2l).Cast<GenerationItem>().ToList();
 
         Assert.Equal(2, items.Count);
-        Assert.Equal("0", items[0].Id);
-        Assert.Equal("t-2", items[1].Id);
-        Assert.Equal(EvaluationPrompt.Chat("abc"), items[0].Prompt);
-        Assert.Equal(["cba"], items[0].GoldAnswers);
-        Assert.Equal(["olleh", "OLLEH"], items[1].GoldAnswers);
+        Assert.Equal(["0", "1"], items.Select(i => i.Id));
+        Assert.Equal(PromptStyle.Chat, items[0].Prompt.Style);
+        Assert.StartsWith("Given the following major premise, which of the following minor premises could lead to a valid conclusion?", items[0].Prompt.Text, StringComparison.Ordinal);
+        Assert.Equal(["A"], items[0].GoldAnswers);
         Assert.Equal(AnswerMatching.ExactText, items[0].Matching);
+        Assert.Empty(items[0].StopSequences);
     }
 
     [Fact]
-    public void Metadata_prompt_fields_build_the_prompt()
+    public void Harness_format_uses_the_input_verbatim_and_limit_applies()
     {
-        File.WriteAllText(_dir.File("metadata.yaml"),
-            """
-            descriptions:
-            - Reverse the letters of the word.
-            system_message: You are terse.
-            assistant_prefill: 'Answer: '
-            user_prompt_template: "Reverse this: {input}\nAgain: {problem}"
-            """);
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("test.jsonl"), "{\"input\": \"abc\", \"output\": \"cba\"}\n\n{\"input\": \"hello\", \"output\": \"olleh\"}\n");
 
-        var t2l = (GenerationItem)new TaskSuiteBenchmark().Load(_dir.Path, PromptFormat.T2l, limit: 1).Single();
-        var harness = (GenerationItem)new TaskSuiteBenchmark().Load(_dir.Path, PromptFormat.Harness, limit: 1).Single();
+        var items = new TaskSuiteBenchmark().Load(dir.Path, PromptFormat.Harness, limit: 1).Cast<GenerationItem>().ToList();
 
-        Assert.Equal(new EvaluationPrompt("Reverse this: abc\nAgain: abc", PromptStyle.Chat, "You are terse.", "Answer: "), t2l.Prompt);
-        Assert.Equal(EvaluationPrompt.Raw("Reverse this: abc\nAgain: abc"), harness.Prompt);
+        var item = Assert.Single(items);
+        Assert.Equal(EvaluationPrompt.Raw("abc"), item.Prompt);
+        Assert.Equal(["cba"], item.GoldAnswers);
     }
 
     [Fact]
-    public void Unknown_placeholder_is_reported_with_its_line()
+    public void Malformed_line_names_file_and_line()
     {
-        var metadata = _dir.File("metadata.yaml");
-        File.WriteAllText(metadata, "descriptions:\n- d\nuser_prompt_template: '{task_def}\n\n  {problem}'\n");
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("test.jsonl"), "{\"input\": \"abc\", \"output\": \"cba\"}\n\n{\"input\": \"x\"}\n");
 
-        var ex = Assert.Throws<BenchmarkFormatException>(() => new TaskSuiteBenchmark().Load(_dir.Path, PromptFormat.T2l));
-        Assert.Equal(metadata, ex.FilePath);
+        var ex = Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(dir.Path, PromptFormat.T2l));
+        Assert.Equal(dir.File("test.jsonl"), ex.FilePath);
         Assert.Equal(3, ex.LineNumber);
-        Assert.Equal("user_prompt_template", ex.Field);
-        Assert.Contains("'{task_def}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'output'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Non_string_prompt_field_is_rejected()
+    public void Missing_folder_or_test_split_is_reported()
     {
-        File.WriteAllText(_dir.File("metadata.yaml"), "system_message:\n  - a\n");
-        Assert.Equal("system_message", Assert.Throws<BenchmarkFormatException>(() => new TaskSuiteBenchmark().Load(_dir.Path, PromptFormat.T2l)).Field);
+        using var dir = new TempDirectory();
+        Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(Path.Combine(dir.Path, "nope"), PromptFormat.T2l));
+        var ex = Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(dir.Path, PromptFormat.T2l));
+        Assert.Equal(dir.File("test.jsonl"), ex.FilePath);
     }
-
-    [Fact]
-    public void Broken_yaml_is_a_format_error() 
-    {
-        File.WriteAllText(_dir.File("metadata.yaml"), "user_prompt_template: [unclosed\n");
-        Assert.Throws<BenchmarkFormatException>(() => new TaskSuiteBenchmark().Load(_dir.Path, PromptFormat.T2l));
-    }
-
-    [Fact]
-    public void Missing_output_names_file_line_and_field()
-    {
-        File.AppendAllText(_dir.File("test.jsonl"), "\n{\"input\": \"x\"}\n");
-        var ex = Assert.Throws<BenchmarkFormatException>(() => new TaskSuiteBenchmark().Load(_dir.Path, PromptFormat.T2l));
-        Assert.Equal(_dir.File("test.jsonl"), ex.FilePath);
-        Assert.Equal(3, ex.LineNumber);
-        Assert.Equal("output", ex.Field);
-    }
-
-    [Fact]
-    public void Missing_folder_is_a_directory_not_found_error() =>
-        Assert.Throws<DirectoryNotFoundException>(() => new TaskSuiteBenchmark().Load(Path.Combine(_dir.Path, "nope"), PromptFormat.T2l));
 }

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Text2Lora.Abstractions;
+using Text2Lora.Training.Configuration;
+using Text2Lora.Training.Loop;
+
+namespace Text2Lora.Cli.Commands;
+
+/// <summary>
+/// <c>t2l train sft|recon|lora --config FILE.json [--output DIR] [--resume]</c>. The config file is the trainer's
+/// serialized options object; it is read strictly and validated before any work starts.
+/// </summary>
+internal static class TrainCommand
+{
+    /// <summary>A trainer kind the command offers.</summary>
+    /// <typeparam name="TOptions">The trainer's options (the config file's schema).</typeparam>
+    internal sealed record TrainerKind<TOptions>(
+        string Name,
+        string Description,
+        Func<TOptions, TrainingLoopOptions> Loop,
+        Func<TOptions, ILoggerFactory, ITrainer> Create)
+        where TOptions : class;
+
+    public static Command Create(params Func<Command>[] kinds)
+    {
+        var command = new Command("train", "Train a T2L hypernetwork (sft, recon) or a plain LoRA (lora).");
+        foreach (var kind in kinds)
+        {
+            command.Subcommands.Add(kind());
+        }
+
+        return command;
+    }
+
+    public static Command For<TOptions>(TrainerKind<TOptions> kind)
+        where TOptions : class
+    {
+        var config = new Option<FileInfo>("--config") { Description = "Trainer options as JSON (the serialized options object).", Required = true };
+        var output = new Option<DirectoryInfo?>("--output") { Description = "Output folder (overrides loop.outputDirectory)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the output folder's last checkpoint." };
+        var command = new Command(kind.Name, kind.Description) { config, output, resume };
+        command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(async () =>
+        {
+            var options = TrainerConfigFile.Load<TOptions>(parse.GetValue(config)!.FullName, o =>
+            {
+                var loop = kind.Loop(o);
+                if (parse.GetValue(output) is { } dir)
+                {
+                    loop.OutputDirectory = dir.FullName;
+                }
+
+                loop.Resume |= parse.GetValue(resume);
+            });
+
+            var loop = kind.Loop(options);
+            using var loggerFactory = CliLogging.CreateFactory();
+            var trainer = kind.Create(options, loggerFactory);
+            var result = await TrainingProgressView.RunAsync(
+                loop.MaxSteps,
+                $"{kind.Name} → {loop.OutputDirectory}",
+                progress => trainer.TrainAsync(progress, cancellationToken)).ConfigureAwait(false);
+
+            Console.WriteLine($"steps: {result.Steps}");
+            Console.WriteLine($"train loss: {result.FirstTrainLoss:F4} → {result.FinalTrainLoss:F4}");
+            if (result.BestValidationLoss is { } best)
+            {
+                Console.WriteLine($"best validation loss: {best:F4}");
+            }
+
+            Console.WriteLine($"artifact: {result.ArtifactDirectory}");
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Text2Lora.IO;
+
+namespace Text2Lora.Training.Configuration;
+
+/// <summary>
+/// Reads and writes a trainer's options object as JSON (camelCase names). Reading is strict: unknown fields,
+/// wrong types and values that fail the options' data annotations (recursively, nested option objects
+/// included) are reported with the field's path before any work starts.
+/// </summary>
+public static class TrainerConfigFile
+{
+    /// <summary>The serializer settings of config files.</summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>
+    /// Reads <typeparamref name="TOptions"/> from <paramref name="path"/>, applies <paramref name="overrides"/>
+    /// (e.g. command-line <c>--output</c>), then validates.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="TrainerConfigException">Invalid JSON, an unknown field, a wrong type or an invalid value.</exception>
+    public static TOptions Load<TOptions>(string path, Action<TOptions>? overrides = null)
+        where TOptions : class
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Trainer config '{path}' does not exist.", path);
+        }
+
+        TOptions? options;
+        try
+        {
+            options = JsonSerializer.Deserialize<TOptions>(File.ReadAllText(path), SerializerOptions);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.TrimStart('$', '.');
+            throw new TrainerConfigException(path, field, ex.Message, ex);
+        }
+
+        if (options is null)
+        {
+            throw new TrainerConfigException(path, null, "the file holds JSON null.");
+        }
+
+        overrides?.Invoke(options);
+        Validate(options, path);
+        return options;
+    }
+
+    /// <summary>Writes <paramref name="options"/> to <paramref name="path"/> atomically.</summary>
+    public static void Save<TOptions>(TOptions options, string path)
+        where TOptions : class =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(options, SerializerOptions) + "\n");
+
+    /// <summary>Validates data annotations on <paramref name="options"/> and every nested options object.</summary>
+    /// <exception cref="TrainerConfigException">A value is invalid; names its path.</exception>
+    public static void Validate(object options, string source) => ValidateRecursive(options, source, prefix: "");
+
+    private static void ValidateRecursive(object instance, string source, string prefix)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true))
+        {
+            var first = results[0];
+            var member = first.MemberNames.FirstOrDefault();
+            throw new TrainerConfigException(source, member is null ? prefix.TrimEnd('.') : prefix + JsonNamingPolicy.CamelCase.ConvertName(member), first.ErrorMessage ?? "invalid value");
+        }
+
+        foreach (var property in instance.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length == 0 && property.PropertyType.IsClass && property.PropertyType != typeof(string)
+                && property.PropertyType.Namespace?.StartsWith("Text2Lora", StringComparison.Ordinal) == true
+                && property.GetValue(instance) is { } nested)
+            {
+                ValidateRecursive(nested, source, prefix + JsonNamingPolicy.CamelCase.ConvertName(property.Name) + ".");
+            }
+        }
+    }
+}

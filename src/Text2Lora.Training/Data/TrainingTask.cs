@@ -1,0 +1,8 @@
+namespace Text2Lora.Training.Data;
+
+/// <summary>A task of the multi-task data: its plain-language descriptions and its examples.</summary>
+/// <param name="Name">The task folder's name.</param>
+/// <param name="Descriptions">The <c>descriptions:</c> list of <c>metadata.yaml</c> (never empty).</param>
+/// <param name="Train">Examples of <c>train.jsonl</c>.</param>
+/// <param name="Test">Examples of <c>test.jsonl</c> (empty when the file is absent).</param>
+public sealed record TrainingTask(string Name, IReadOnlyList<string> Descriptions, IReadOnlyList<TaskExample> Train, IReadOnlyList<TaskExample> Test);

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Text2Lora.Abstractions;
+using static TorchSharp.torch;
+
+namespace Text2Lora.Encoders;
+
+/// <summary>
+/// Base class of the task encoders: validates and normalises the descriptions (trimmed, inner whitespace
+/// collapsed), truncates any that exceed the encoder's token limit with a logged warning, then lets the
+/// derived class embed them. A new encoder (a BERT-family model from safetensors, the base LLM's pooled
+/// hidden states) is one more subclass implementing the four abstract members.
+/// </summary>
+public abstract class TaskEncoder : ITaskEncoder
+{
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the base with a logger for truncation warnings (none: nothing is logged).</summary>
+    protected TaskEncoder(ILogger? logger)
+    {
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    public abstract string Id { get; }
+
+    /// <inheritdoc />
+    public abstract int EmbeddingSize { get; }
+
+    /// <summary>The most tokens (special tokens included) the encoder looks at; longer descriptions are truncated.</summary>
+    public abstract int MaxTokens { get; }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">A description is null, empty or whitespace only.</exception>
+    public Tensor Encode(IReadOnlyList<string> descriptions, CancellationToken cancellationToken = default)
+    {
+        var texts = TaskDescriptions.NormalizeAll(descriptions, nameof(descriptions));
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var tokens = CountTokens(texts[i]);
+            if (tokens > MaxTokens)
+            {
+                texts[i] = Truncate(texts[i], MaxTokens);
+                _logger.LogWarning(
+                    "Task description {Index} has {Tokens} tokens; {Encoder} reads at most {MaxTokens}, so it was truncated to \"{Truncated}\".",
+                    i, tokens, Id, MaxTokens, texts[i]);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (texts.Length == 0)
+        {
+            return zeros(0, EmbeddingSize);
+        }
+
+        return EncodeCore(texts, cancellationToken);
+    }
+
+    /// <summary>Number of tokens <paramref name="text"/> takes, special tokens included.</summary>
+    protected abstract int CountTokens(string text);
+
+    /// <summary>The longest prefix of <paramref name="text"/> (in tokens) that fits <paramref name="maxTokens"/>.</summary>
+    protected abstract string Truncate(string text, int maxTokens);
+
+    /// <summary>Embeds normalised, non-empty descriptions that fit <see cref="MaxTokens"/> into a float32 CPU tensor [N, D].</summary>
+    protected abstract Tensor EncodeCore(IReadOnlyList<string> descriptions, CancellationToken cancellationToken);
+}
