@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Globalization;
+using Text2Lora.Evaluation.Abstractions;
+using Text2Lora.Evaluation.Benchmarks;
+using Text2Lora.Evaluation.Results;
+using Text2Lora.Evaluation.Running;
+using Text2Lora.Evaluation.Scoring;
+
+namespace Text2Lora.Cli.Commands;
+
+/// <summary>
+/// <c>t2l eval --model DIR [--adapter DIR | --hypernetwork DIR --description TEXT] --benchmark NAME --data PATH [--limit N] [--output FILE]</c>:
+/// scores a benchmark, writes per-item results (JSONL) and a summary (JSON) and prints the metrics, the last line being
+/// exactly <c>accuracy: 0.xxx</c>. Building the model is the one thing this command does not do itself: it is handed a
+/// factory (<see cref="Create"/>), so everything else is independent of how base models, adapters and hypernetworks load.
+/// </summary>
+internal static class EvalCommand
+{
+    /// <summary>Creates the command; <paramref name="createModel"/> builds the evaluated model from the parsed source.</summary>
+    public static Command Create(Func<EvalModelSource, CancellationToken, Task<IEvaluationModel>> createModel)
+    {
+        ArgumentNullException.ThrowIfNull(createModel);
+        var model = new Option<DirectoryInfo>("--model") { Description = "Base model folder (Hugging Face format).", Required = true };
+        var adapter = new Option<DirectoryInfo?>("--adapter") { Description = "PEFT LoRA adapter folder to apply." };
+        var hypernetwork = new Option<DirectoryInfo?>("--hypernetwork") { Description = "T2L hypernetwork folder; generates the adapter from --description." };
+        var description = new Option<string?>("--description") { Description = "Task description for --hypernetwork." };
+        var benchmark = new Option<string>("--benchmark") { Description = $"Benchmark: {string.Join(", ", BenchmarkCatalog.Names)}.", Required = true };
+        var data = new Option<string>("--data") { Description = "Benchmark JSONL file, or a task folder (test.jsonl + optional metadata.yaml) for 'tasks'.", Required = true };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items." };
+        var output = new Option<FileInfo?>("--output") { Description = "Per-item results (JSONL); the summary goes next to it as .summary.json. Default: <benchmark>-results.jsonl." };
+        var format = new Option<PromptFormat>("--prompt-format") { Description = "t2l (the T2L reference's chat templates) or harness (lm-evaluation-harness cloze prompts).", DefaultValueFactory = _ => PromptFormat.T2l };
+        var scoring = new Option<ScoringMethod>("--scoring") { Description = "Multiple choice by loglikelihood or by generation (T2L format only).", DefaultValueFactory = _ => ScoringMethod.LogLikelihood };
+        var normalization = new Option<string>("--normalization") { Description = "Primary log-likelihood metric: none (acc), token (acc_per_token) or char (acc_norm).", DefaultValueFactory = _ => "none" };
+        normalization.AcceptOnlyFromAmong("none", "token", "char");
+        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Token limit for free generation (GSM8K, tasks).", DefaultValueFactory = _ => new EvaluationOptions().MaxNewTokens };
+
+        var command = new Command("eval", "Evaluate a model (optionally with an adapter or a T2L-generated adapter) on a benchmark.")
+        {
+            model, adapter, hypernetwork, description, benchmark, data, limit, output, format, scoring, normalization, maxNewTokens,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var writer = parse.InvocationConfiguration.Output;
+            return CliErrors.RunAsync(async () =>
+            {
+                var request = new EvalRequest(
+                    new EvalModelSource(
+                        parse.GetValue(model)!.FullName,
+                        parse.GetValue(adapter)?.FullName,
+                        parse.GetValue(hypernetwork)?.FullName,
+                        parse.GetValue(description)),
+                    parse.GetValue(benchmark)!,
+                    parse.GetValue(data)!,
+                    parse.GetValue(limit),
+                    parse.GetValue(output)?.FullName,
+                    parse.GetValue(format),
+                    new EvaluationOptions
+                    {
+                        MultipleChoiceScoring = parse.GetValue(scoring),
+                        Normalization = ParseNormalization(parse.GetValue(normalization)!),
+                        MaxNewTokens = parse.GetValue(maxNewTokens),
+                    });
+                await RunAsync(request, createModel, writer, cancellationToken).ConfigureAwait(false);
+            });
+        });
+        return command;
+    }
+
+    /// <summary>Everything one <c>t2l eval</c> run needs, after parsing.</summary>
+    internal sealed record EvalRequest(EvalModelSource Model, string Benchmark, string DataPath, int? Limit, string? OutputPath, PromptFormat Format, EvaluationOptions Options);
+
+    /// <summary>Validates, loads the items, builds the model, evaluates, writes the files and prints the metrics.</summary>
+    internal static async Task<EvaluationSummary> RunAsync(
+        EvalRequest request,
+        Func<EvalModelSource, CancellationToken, Task<IEvaluationModel>> createModel,
+        TextWriter writer,
+        CancellationToken cancellationToken)
+    {
+        Validate(request);
+        var benchmark = BenchmarkCatalog.Get(request.Benchmark);
+        if (benchmark.IsMultipleChoice && request.Options.MultipleChoiceScoring == ScoringMethod.Generation && request.Format != PromptFormat.T2l)
+        {
+            throw new CliUsageException("--scoring generation needs --prompt-format t2l: harness prompts do not list the choices.");
+        }
+
+        // Items first: a malformed data file is reported before the (slow) model load.
+        var items = benchmark.Load(request.DataPath, request.Format, request.Limit);
+        var outputPath = request.OutputPath ?? Path.GetFullPath($"{benchmark.Name}-results.jsonl");
+        var model = await createModel(request.Model, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var report = await new BenchmarkEvaluator(model).EvaluateAsync(benchmark.Name, items, request.Options, null, cancellationToken).ConfigureAwait(false);
+            ResultFiles.WriteItems(outputPath, report.Items);
+            ResultFiles.WriteSummary(SummaryPath(outputPath), report.Summary);
+
+            await writer.WriteLineAsync($"benchmark: {benchmark.Name} ({report.Summary.ItemCount} items, {request.Format} prompts)").ConfigureAwait(false);
+            foreach (var (name, value) in report.Summary.Metrics)
+            {
+                await writer.WriteLineAsync($"{name}: {value.ToString("0.000", CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+            }
+
+            await writer.WriteLineAsync($"results: {outputPath}").ConfigureAwait(false);
+            await writer.WriteLineAsync(ResultFiles.AccuracyLine(report.Summary)).ConfigureAwait(false);
+            return report.Summary;
+        }
+        finally
+        {
+            (model as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>The summary file written next to the per-item results: <c>x.jsonl</c> → <c>x.summary.json</c>.</summary>
+    internal static string SummaryPath(string resultsPath) => Path.ChangeExtension(resultsPath, ".summary.json");
+
+    private static void Validate(EvalRequest request)
+    {
+        var source = request.Model;
+        if (source.AdapterDirectory is not null && source.HypernetworkDirectory is not null)
+        {
+            throw new CliUsageException("Give either --adapter or --hypernetwork, not both.");
+        }
+
+        if (source.HypernetworkDirectory is not null && string.IsNullOrWhiteSpace(source.Description))
+        {
+            throw new CliUsageException("--hypernetwork needs --description TEXT (the task description to generate the adapter from).");
+        }
+
+        if (source.HypernetworkDirectory is null && source.Description is not null)
+        {
+            throw new CliUsageException("--description is only used with --hypernetwork.");
+        }
+
+        if (request.Limit is < 1)
+        {
+            throw new CliUsageException($"--limit must be at least 1 (got {request.Limit}).");
+        }
+
+        foreach (var (option, path) in new[] { ("--model", source.ModelDirectory), ("--adapter", source.AdapterDirectory), ("--hypernetwork", source.HypernetworkDirectory) })
+        {
+            if (path is not null && !Directory.Exists(path))
+            {
+                throw new DirectoryNotFoundException($"{option} folder '{path}' does not exist.");
+            }
+        }
+    }
+
+    private static ChoiceNormalization ParseNormalization(string value) => value switch
+    {
+        "none" => ChoiceNormalization.None,
+        "token" => ChoiceNormalization.PerToken,
+        "char" => ChoiceNormalization.PerCharacter,
+        _ => throw new CliUsageException($"--normalization must be none, token or char (got '{value}')."),
+    };
+}

@@ -1,0 +1,11 @@
+namespace Text2Lora.Evaluation.Scoring;
+
+/// <summary>How generated text is compared with a reference answer.</summary>
+public enum AnswerMatching
+{
+    /// <summary>Normalised text equality (see <see cref="AnswerText.Matches"/>), with numbers compared by value.</summary>
+    ExactText,
+
+    /// <summary>The last number in the generated text equals the reference number (GSM8K style, see <see cref="NumericAnswer"/>).</summary>
+    NumericValue,
+}
