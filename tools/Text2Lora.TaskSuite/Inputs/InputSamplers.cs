@@ -24,7 +24,7 @@ public static class InputSamplers
         {
             var vowel = random.Chance(1, 2);
             // Few real words start with a vowel: draw them less often, so distinct inputs stay balanced.
-            return random.Chance(vowel ? 1 : 2, 4)
+            return random.Chance(vowel ? 1 : 4, 8)
                 ? random.Pick(vowel ? vowelFirst : consonantFirst)
                 : PseudoWords.Next(random, 3, 6, startWithVowel: vowel);
         });
