@@ -1,0 +1,46 @@
+using System.Globalization;
+using Text2Lora.TaskSuite.Generation;
+using Text2Lora.TaskSuite.Output;
+using Text2Lora.TaskSuite.Tasks;
+
+namespace Text2Lora.TaskSuite;
+
+/// <summary>
+/// <c>dotnet run --project tools/Text2Lora.TaskSuite -- --output data/task-suite</c> regenerates the suite folder;
+/// <c>--check data/task-suite</c> only verifies that the folder is what the code produces (exit code 1 if not).
+/// </summary>
+public static class Program
+{
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length != 2 || args[0] is not ("--output" or "--check"))
+        {
+            Console.Error.WriteLine("usage: Text2Lora.TaskSuite --output DIR   (regenerate the task-suite folder)");
+            Console.Error.WriteLine("       Text2Lora.TaskSuite --check DIR    (verify DIR is byte-identical to a regeneration)");
+            return 2;
+        }
+
+        var tasks = SuiteGenerator.Generate();
+        var files = SuiteRenderer.Render(tasks);
+        var directory = args[1];
+        if (args[0] == "--check")
+        {
+            var differences = SuiteComparer.Differences(files, directory);
+            foreach (var difference in differences)
+            {
+                Console.Error.WriteLine(difference);
+            }
+
+            Console.WriteLine(differences.Count == 0 ? $"{directory}: up to date" : $"{directory}: {differences.Count} difference(s)");
+            return differences.Count == 0 ? 0 : 1;
+        }
+
+        SuiteWriter.Write(files, directory);
+        var train = tasks.Count(t => t.Spec.Split == TaskSplit.Train);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {directory}: {train} training and {tasks.Count - train} held-out tasks, {files.Count} files"));
+        return 0;
+    }
+}
