@@ -8,12 +8,25 @@ var mode = args.Length > 0 ? args[0] : "model";
 switch (mode)
 {
     case "model":
-        ModelBenchmark.Run();
-        Console.WriteLine();
-        RunChild("rss");
+        if (Environment.GetEnvironmentVariable("T2L_BENCH_RSS_ONLY") is null)
+        {
+            ModelBenchmark.Run();
+            Console.WriteLine();
+        }
+
+        var checkpoint = LoadMemoryBenchmark.WriteCheckpoint();
+        try
+        {
+            RunChild($"rss \"{checkpoint}\"");
+        }
+        finally
+        {
+            Directory.Delete(checkpoint, recursive: true);
+        }
+
         return 0;
     case "rss":
-        LoadMemoryBenchmark.Run();
+        LoadMemoryBenchmark.Run(args[1]);
         return 0;
     default:
         Console.Error.WriteLine("usage: Text2Lora.Bench [model]");
