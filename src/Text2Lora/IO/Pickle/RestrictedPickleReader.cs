@@ -152,6 +152,9 @@ internal sealed class RestrictedPickleReader
         {
             case PickleGlobal { Module: "collections", Name: "OrderedDict" } when args is PickleTuple { Items.Length: 0 }:
                 return new PickleDict();
+            case PickleGlobal { Module: "collections", Name: "OrderedDict" } when args is PickleTuple { Items: [var pairs] }:
+                // OrderedDict(iterable of (key, value)) — e.g. TorchSharp.PyBridge writes the hooks argument as OrderedDict(()).
+                return PairsToDict(pairs);
             case PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" }
                 when args is PickleTuple { Items: [PickleStorage storage, long, PickleTuple shape, PickleTuple, bool, ..] }:
                 return new PickleTensor(storage, shape.Items.Select(d => d is long v ? v : throw Refuse(null, "a tensor shape holds a non-integer.")).ToArray());
@@ -160,6 +163,25 @@ internal sealed class RestrictedPickleReader
             default:
                 throw Refuse(null, "REDUCE on something that is not an allowlisted global.");
         }
+    }
+
+    private PickleDict PairsToDict(object? pairs)
+    {
+        var items = pairs switch
+        {
+            PickleTuple tuple => tuple.Items,
+            List<object?> list => list.ToArray(),
+            _ => throw Refuse(null, "OrderedDict called with something that is not a sequence of pairs."),
+        };
+        var dict = new PickleDict();
+        foreach (var item in items)
+        {
+            dict.Items.Add(item is PickleTuple { Items: [var key, var value] }
+                ? new(key, value)
+                : throw Refuse(null, "OrderedDict called with an item that is not a (key, value) pair."));
+        }
+
+        return dict;
     }
 
     private void Build(object? target, object? state)
