@@ -52,6 +52,7 @@ var architecture = new HyperModulatorArchitecture
 var config = new LoraConfig { R = 8, LoraAlpha = 16, TargetModules = TargetModules.FromNames(["q_proj", "v_proj"]), BaseModelNameOrPath = "mistralai/Mistral-7B-Instruct-v0.2" };
 using var hypernetwork = new T2LHypernetwork(new HyperModulator(architecture, 8, Layers, modules), config, new LoraTargetDescription(Layers, modules));
 var parameters = hypernetwork.Module.parameters().Sum(p => p.numel());
+Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant}: peak RSS after construction {PeakRssMiB():F0} MiB"));
 using var embedding = randn(1, 1024);
 
 for (var i = 0; i < 3; i++)
@@ -59,6 +60,7 @@ for (var i = 0; i < 3; i++)
     Generate();
 }
 
+Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant}: peak RSS after warm-up {PeakRssMiB():F0} MiB"));
 var times = new List<double>(iterations);
 for (var i = 0; i < iterations; i++)
 {

@@ -340,10 +340,21 @@ public sealed class HyperModulator : Module
         for (var i = 0; i < TargetModules.Count; i++)
         {
             var module = TargetModules[i];
-            var input = headInput.select(1, i);
-            var a = SharedHeadOutput(module, input.select(1, 0), module.InFeatures);
+            var input = headInput.select(1, i);                                                   // [N, 2, L, (r,) head_in]
+            Tensor a, b;
+            if (module.InFeatures == module.OutFeatures)
+            {
+                // A and B use every head output: one GEMM over both selector rows reads the head weight once.
+                var both = SharedHeadOutput(module, input, module.InFeatures);                    // [N, 2, L, r, features]
+                (a, b) = (both.select(1, 0), both.select(1, 1));
+            }
+            else
+            {
+                a = SharedHeadOutput(module, input.select(1, 0), module.InFeatures);
+                b = SharedHeadOutput(module, input.select(1, 1), module.OutFeatures);
+            }
+
             trace?.Invoke($"heads.{module.Name}.A", a);
-            var b = SharedHeadOutput(module, input.select(1, 1), module.OutFeatures);
             trace?.Invoke($"heads.{module.Name}.B", b);
             factors.Add((a, b));
         }
@@ -352,7 +363,7 @@ public sealed class HyperModulator : Module
     }
 
     /// <summary>
-    /// The shared head's first <paramref name="features"/> outputs of each rank slot, [N, L, r, features]. The reference
+    /// The shared head's first <paramref name="features"/> outputs of each rank slot, [.., r, features]. The reference
     /// computes all max(in, out) columns and slices; only the needed rows of the head weight are multiplied here.
     /// </summary>
     private Tensor SharedHeadOutput(LoraTargetModule module, Tensor input, long features)
@@ -368,16 +379,16 @@ public sealed class HyperModulator : Module
             return Project(input, weight, bias);
         }
 
-        var (n, layers) = (input.shape[0], input.shape[1]);
+        long[] leading = input.shape[..^1];
         if (features == width)
         {
-            return Project(input, head.weight!, head.bias).view(n, layers, rank, width);
+            return Project(input, head.weight!, head.bias).view([.. leading, rank, width]);
         }
 
-        // input [N, L, head_in]; head rows are rank-major [r, max(in, out)]: keep the first `features` of each rank.
+        // input [.., head_in]; head rows are rank-major [r, max(in, out)]: keep the first `features` of each rank.
         var rows = head.weight!.view(rank, width, -1).narrow(1, 0, features).reshape(rank * features, -1);
         var rowBias = head.bias?.view(rank, width).narrow(1, 0, features).reshape(rank * features);
-        return Project(input, rows, rowBias).view(n, layers, rank, features);
+        return Project(input, rows, rowBias).view([.. leading, rank, features]);
     }
 
     /// <summary>
