@@ -233,6 +233,24 @@ public sealed class HyperModulator : Module
         {
             target.copy_(tensors[key]);
         }
+
+        RestoreTrainability();
+    }
+
+    /// <summary>
+    /// Marks every parameter trainable except the frozen LoRA-shaped tables (<c>AB_offset</c>, <c>mean_recon_target</c>,
+    /// <c>std_recon_target</c>), as the reference's <c>requires_grad</c> flags are; loading a state dict through
+    /// TorchSharp clears the flags, so loaders call this afterwards.
+    /// </summary>
+    internal void RestoreTrainability()
+    {
+        foreach (var (name, parameter) in named_parameters())
+        {
+            var frozen = name.StartsWith($"{nameof(AB_offset)}.", StringComparison.Ordinal)
+                || name.StartsWith($"{nameof(mean_recon_target)}.", StringComparison.Ordinal)
+                || name.StartsWith($"{nameof(std_recon_target)}.", StringComparison.Ordinal);
+            parameter.requires_grad = !frozen;
+        }
     }
 
     /// <summary>Checks a checkpoint's key → shape listing against this module's state dict (exact key set, equal shapes).</summary>

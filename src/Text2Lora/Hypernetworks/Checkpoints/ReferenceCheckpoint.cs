@@ -112,6 +112,8 @@ internal static class ReferenceCheckpoint
             module.load_py(stream, strict: false, loadedParameters: loaded);
         }
 
+        module.RestoreTrainability();
+
         var notLoaded = module.state_dict().Keys.FirstOrDefault(key => !loaded.GetValueOrDefault(key));
         if (notLoaded is not null)
         {
