@@ -71,4 +71,39 @@ public class BatchingAndTrainingPathTests
             module.eval();
         }
     }
+
+    [Fact]
+    public void Parallel_generations_on_one_hypernetwork_equal_sequential_ones()
+    {
+        using var hypernetwork = T2LFixtures.Load("S_sft");
+        manual_seed(11);
+        var embeddings = Enumerable.Range(0, 16).Select(_ => randn(1, 64).mul(8)).ToArray();
+        var sequential = embeddings.Select(e => hypernetwork.Generate(e)[0]).ToArray();
+        var parallel = new Text2Lora.Lora.LoraAdapter[16];
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i => parallel[i] = hypernetwork.Generate(embeddings[i])[0]);
+        try
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                foreach (var (path, weights) in sequential[i].Modules)
+                {
+                    // Same input, same weights, same ops: bit-identical regardless of thread.
+                    Assert.True(weights.A.eq(parallel[i].Modules[path].A).all().item<bool>(), $"{i} {path} A");
+                    Assert.True(weights.B.eq(parallel[i].Modules[path].B).all().item<bool>(), $"{i} {path} B");
+                }
+            }
+        }
+        finally
+        {
+            foreach (var adapter in sequential.Concat(parallel))
+            {
+                adapter.Dispose();
+            }
+
+            foreach (var embedding in embeddings)
+            {
+                embedding.Dispose();
+            }
+        }
+    }
 }
