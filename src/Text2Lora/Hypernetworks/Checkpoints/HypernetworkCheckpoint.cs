@@ -1,0 +1,53 @@
+namespace Text2Lora.Hypernetworks.Checkpoints;
+
+/// <summary>
+/// Loads and saves T2L hypernetworks. Two formats: Text2Lora's own (<c>hypernetwork.json</c> +
+/// <c>hypernetwork.safetensors</c>, the default for saving, no pickle) and the reference's
+/// (<c>hypermod.pt</c> + <c>args.yaml</c> + <c>adapter_config.json</c>, read-only; its pickle is checked against
+/// an allowlist before it is unpickled).
+/// </summary>
+public static class HypernetworkCheckpoint
+{
+    /// <summary>Description file of the own format.</summary>
+    public const string ConfigFileName = NativeCheckpoint.ConfigFileName;
+
+    /// <summary>Weights file of the own format.</summary>
+    public const string WeightsFileName = NativeCheckpoint.WeightsFileName;
+
+    /// <summary>Weights file of the reference format.</summary>
+    public const string ReferenceWeightsFileName = ReferenceCheckpoint.WeightsFileName;
+
+    /// <summary>
+    /// Loads the hypernetwork at <paramref name="path"/>: an own-format folder, or a reference checkpoint (its
+    /// folder or its <c>hypermod.pt</c>).
+    /// </summary>
+    /// <param name="path">Folder or <c>hypermod.pt</c> file.</param>
+    /// <param name="baseModelDirectory">Reference format only: the base model folder whose <c>config.json</c> gives the
+    /// layer shapes, overriding <c>args.yaml: model_dir</c> (only config.json is read, never weights).</param>
+    /// <exception cref="FileNotFoundException">No checkpoint files at <paramref name="path"/>.</exception>
+    /// <exception cref="HypernetworkCheckpointException">Malformed or mismatched files; names the file and key.</exception>
+    /// <exception cref="IO.Pickle.UnsafePickleException"><c>hypermod.pt</c> would import or call something outside the allowlist.</exception>
+    public static T2LHypernetwork Load(string path, string? baseModelDirectory = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path) && File.Exists(Path.Combine(path, ConfigFileName)))
+        {
+            return NativeCheckpoint.Load(path);
+        }
+
+        if (File.Exists(path) || File.Exists(Path.Combine(path, ReferenceWeightsFileName)))
+        {
+            return ReferenceCheckpoint.Load(path, baseModelDirectory);
+        }
+
+        throw new FileNotFoundException($"'{path}' holds neither a Text2Lora hypernetwork ('{ConfigFileName}') nor a reference T2L checkpoint ('{ReferenceWeightsFileName}').", path);
+    }
+
+    /// <summary>Saves <paramref name="hypernetwork"/> in the own format into <paramref name="directory"/> (each file written atomically).</summary>
+    public static void Save(T2LHypernetwork hypernetwork, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(hypernetwork);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        NativeCheckpoint.Save(hypernetwork, directory);
+    }
+}

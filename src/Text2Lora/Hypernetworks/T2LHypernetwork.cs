@@ -1,0 +1,107 @@
+using Text2Lora.Abstractions;
+using Text2Lora.Lora;
+using static TorchSharp.torch;
+
+namespace Text2Lora.Hypernetworks;
+
+/// <summary>
+/// A loaded T2L hypernetwork: the <see cref="HyperModulator"/> plus what it was built for (PEFT config, base-model
+/// shapes, encoder and base-model ids). Generation runs in eval mode without gradients and is safe to call from
+/// several threads at once.
+/// </summary>
+public sealed class T2LHypernetwork : IHypernetwork
+{
+    /// <summary>Wraps <paramref name="module"/> (taking ownership) and switches it to eval mode.</summary>
+    /// <param name="module">The network.</param>
+    /// <param name="adapterConfig">PEFT config of the generated adapters; its <c>target_modules</c> must be the module's layer-type order.</param>
+    /// <param name="targets">Base-model layer count and the target modules' paths and shapes, in layer-type order.</param>
+    /// <param name="encoderId">Id of the task encoder the network expects (empty: the base model embeds the description).</param>
+    /// <param name="baseModelId">The base model the adapters are for (hub id or path).</param>
+    public T2LHypernetwork(HyperModulator module, LoraConfig adapterConfig, LoraTargetDescription targets, string? encoderId = null, string? baseModelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(adapterConfig);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.LayerCount != module.LayerCount || !targets.Modules.SequenceEqual(module.TargetModules))
+        {
+            throw new ArgumentException("The target description must list the module's layer count and target modules in the same order.", nameof(targets));
+        }
+
+        if (adapterConfig.R != module.Rank)
+        {
+            throw new ArgumentException($"The adapter config's rank {adapterConfig.R} differs from the hypernetwork's {module.Rank}.", nameof(adapterConfig));
+        }
+
+        Module = module;
+        AdapterConfig = adapterConfig;
+        Targets = targets;
+        EncoderId = encoderId ?? string.Empty;
+        BaseModelId = baseModelId ?? adapterConfig.BaseModelNameOrPath;
+        module.eval();
+    }
+
+    /// <summary>The network (for training: switch it to train mode and use <see cref="HyperModulator.Forward(Tensor)"/>).</summary>
+    public HyperModulator Module { get; }
+
+    /// <inheritdoc />
+    public int TaskEmbeddingSize => Module.Architecture.TaskEmbeddingSize;
+
+    /// <inheritdoc />
+    public LoraConfig AdapterConfig { get; }
+
+    /// <inheritdoc />
+    public LoraTargetDescription Targets { get; }
+
+    /// <summary>Id of the task encoder whose embeddings the network was trained on (empty: the base model's own hidden states).</summary>
+    public string EncoderId { get; }
+
+    /// <summary>The base model the adapters are for, if known.</summary>
+    public string? BaseModelId { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<LoraAdapter> Generate(Tensor taskEmbeddings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskEmbeddings);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var noGrad = no_grad();
+        using var output = Module.Generate(taskEmbeddings);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Split(output, taskEmbeddings.shape[0]);
+    }
+
+    /// <summary>Cuts [N, L, ...] factors into one adapter per task with a <see cref="LoraWeights"/> per module path.</summary>
+    internal IReadOnlyList<LoraAdapter> Split(HypernetworkOutput output, long count)
+    {
+        var adapters = new List<LoraAdapter>((int)count);
+        try
+        {
+            for (long task = 0; task < count; task++)
+            {
+                var modules = new List<KeyValuePair<string, LoraWeights>>(Targets.LayerCount * Targets.Modules.Count);
+                foreach (var module in Targets.Modules)
+                {
+                    using var a = output.A(module.Name).select(0, task);
+                    using var b = output.B(module.Name).select(0, task);
+                    for (var layer = 0; layer < Targets.LayerCount; layer++)
+                    {
+                        var path = module.PathForLayer(layer);
+                        // Views of the batch's storage: [r, in] and [out, r] are contiguous slices of it.
+                        modules.Add(KeyValuePair.Create(path, new LoraWeights(a.select(0, layer), b.select(0, layer), AdapterConfig.ScalingFor(path))));
+                    }
+                }
+
+                adapters.Add(new LoraAdapter(AdapterConfig.Clone(), modules));
+            }
+        }
+        catch
+        {
+            adapters.ForEach(adapter => adapter.Dispose());
+            throw;
+        }
+
+        return adapters;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Module.Dispose();
+}
