@@ -1,5 +1,7 @@
-using Text2Lora.Hypernetworks.Checkpoints;
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Text2Lora.Hypernetworks.Checkpoints;
+using Text2Lora.Training.Lora;
 
 namespace Text2Lora.Cli.Commands;
 
@@ -12,5 +14,11 @@ internal static class CommandCatalog
         yield return InfoCommand.Create(hypernetworks);
         yield return GenerateCommand.Create(hypernetworks);
         yield return LogitsCommand.Create();
+        yield return TrainCommand.Create(
+            () => TrainCommand.For(new TrainCommand.TrainerKind<LoraTrainerOptions>(
+                "lora",
+                "Train a plain LoRA adapter on one task (oracle) or several (multi-task baseline); writes a PEFT folder.",
+                options => options.Loop,
+                (options, logging) => new LoraTrainer(options, logging.CreateLogger<LoraTrainer>()))));
     }
 }

@@ -43,7 +43,12 @@ internal static class TrainCommand
         {
             var options = TrainerConfigFile.Load<TOptions>(parse.GetValue(config)!.FullName, o =>
             {
-                var loop = kind.Loop(o);
+                // A config with "loop": null is reported by validation, right after the overrides.
+                if (kind.Loop(o) is not { } loop)
+                {
+                    return;
+                }
+
                 if (parse.GetValue(output) is { } dir)
                 {
                     loop.OutputDirectory = dir.FullName;

@@ -25,7 +25,8 @@ public static class TrainerConfigFile
     };
 
     /// <summary>
-    /// Reads <typeparamref name="TOptions"/> from <paramref name="path"/>, applies <paramref name="overrides"/>
+    /// Reads <typeparamref name="TOptions"/> from <paramref name="path"/>, resolves relative paths against the file's
+    /// folder (options implementing <see cref="IConfigFilePaths"/>), applies <paramref name="overrides"/>
     /// (e.g. command-line <c>--output</c>), then validates.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -54,6 +55,7 @@ public static class TrainerConfigFile
             throw new TrainerConfigException(path, null, "the file holds JSON null.");
         }
 
+        (options as IConfigFilePaths)?.ResolvePaths(Path.GetDirectoryName(Path.GetFullPath(path))!);
         overrides?.Invoke(options);
         Validate(options, path);
         return options;

@@ -14,7 +14,7 @@ namespace Text2Lora.Hypernetworks;
 /// One batched pass: the trunk runs once on all (task × module × layer [× A/B] [× rank]) rows; each target
 /// module then needs one (or two) large head matmuls. No per-layer loop.
 /// </summary>
-public sealed class HyperModulator : Module
+public sealed partial class HyperModulator : Module
 {
     private const double DropoutProbability = 0.05;
 

@@ -27,15 +27,19 @@ public sealed class ActiveAdapters : IDisposable
     /// <summary>Paths of the adapted modules.</summary>
     public IEnumerable<string> ModulePaths => _modules.Keys;
 
-    /// <summary>One adapter for the whole batch, cast to <paramref name="dtype"/> / moved to <paramref name="device"/> when given.</summary>
-    public static ActiveAdapters Shared(LoraAdapter adapter, Device? device = null, ScalarType? dtype = null)
+    /// <summary>
+    /// One adapter for the whole batch, cast to <paramref name="dtype"/> / moved to <paramref name="device"/> when given.
+    /// <paramref name="dropout"/> (training only) drops out the input of each LoRA branch, as PEFT's <c>lora_dropout</c>.
+    /// </summary>
+    public static ActiveAdapters Shared(LoraAdapter adapter, Device? device = null, ScalarType? dtype = null, double dropout = 0)
     {
         ArgumentNullException.ThrowIfNull(adapter);
+        CheckDropout(dropout);
         var owned = new List<Tensor>();
         var modules = new Dictionary<string, LoraFactors>(StringComparer.Ordinal);
         foreach (var (path, weights) in adapter.Modules)
         {
-            modules[path] = LoraFactors.Shared(Convert(weights.A, device, dtype, owned), Convert(weights.B, device, dtype, owned), weights.Scaling);
+            modules[path] = LoraFactors.Shared(Convert(weights.A, device, dtype, owned), Convert(weights.B, device, dtype, owned), weights.Scaling, dropout);
         }
 
         return new ActiveAdapters(modules, owned, null);
@@ -117,11 +121,82 @@ public sealed class ActiveAdapters : IDisposable
         return new ActiveAdapters(modules, owned, adapters.Count);
     }
 
+    /// <summary>
+    /// A different adapter for each sequence, from factors stacked over sequences and layers, as a hypernetwork emits
+    /// them: for each target module name, A [N, L, r, in] and B [N, L, out, r]; row i of the batch gets slice i. The
+    /// per-layer factors are views, so nothing is copied and gradients reach whatever produced the stacks (SFT of a
+    /// hypernetwork). The stacks stay owned by the caller and must outlive the result.
+    /// </summary>
+    /// <param name="targets">The base model's layer count and the target modules (their names key <paramref name="factors"/>).</param>
+    /// <param name="factors">Stacked factors per target module name.</param>
+    /// <param name="scalingFor">PEFT scaling of a module path (e.g. <see cref="LoraConfig.ScalingFor"/>).</param>
+    /// <param name="dropout">LoRA dropout on each branch's input (training only; 0: none).</param>
+    public static ActiveAdapters PerSequenceStacked(LoraTargetDescription targets, IReadOnlyDictionary<string, (Tensor A, Tensor B)> factors, Func<string, double> scalingFor, double dropout = 0)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(factors);
+        ArgumentNullException.ThrowIfNull(scalingFor);
+        CheckDropout(dropout);
+        int? batch = null;
+        var owned = new List<Tensor>();
+        var modules = new Dictionary<string, LoraFactors>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var (name, (a, b)) in factors)
+            {
+                var module = targets.Get(name);
+                if (a.dim() != 4 || b.dim() != 4 || a.shape[1] != targets.LayerCount || b.shape[1] != targets.LayerCount
+                    || a.shape[3] != module.InFeatures || b.shape[2] != module.OutFeatures || a.shape[2] != b.shape[3] || a.shape[0] != b.shape[0])
+                {
+                    throw new ArgumentException($"Stacked factors of '{name}' must be A [N, {targets.LayerCount}, r, {module.InFeatures}] and B [N, {targets.LayerCount}, {module.OutFeatures}, r]; got A [{string.Join(", ", a.shape)}] and B [{string.Join(", ", b.shape)}].", nameof(factors));
+                }
+
+                if (batch is { } n && n != a.shape[0])
+                {
+                    throw new ArgumentException($"Stacked factors disagree on the batch size: {n} vs {a.shape[0]} ('{name}').", nameof(factors));
+                }
+
+                batch = (int)a.shape[0];
+                for (var layer = 0; layer < targets.LayerCount; layer++)
+                {
+                    var path = module.PathForLayer(layer);
+                    var aLayer = a.select(1, layer);
+                    owned.Add(aLayer);
+                    var bLayer = b.select(1, layer);
+                    owned.Add(bLayer);
+                    var s = full(a.shape[0], 1, 1, scalingFor(path), a.dtype, a.device);
+                    owned.Add(s);
+                    modules[path] = LoraFactors.PerSequence(aLayer, bLayer, s, dropout);
+                }
+            }
+        }
+        catch
+        {
+            owned.ForEach(t => t.Dispose());
+            throw;
+        }
+
+        if (batch is null)
+        {
+            throw new ArgumentException("At least one target module's factors are required.", nameof(factors));
+        }
+
+        return new ActiveAdapters(modules, owned, batch);
+    }
+
     /// <summary>The factors for the module at <paramref name="modulePath"/>, or null when it is not adapted.</summary>
     internal LoraFactors? For(string modulePath) => _modules.GetValueOrDefault(modulePath);
 
     /// <summary>Every adapted module path with its factors.</summary>
     internal IReadOnlyDictionary<string, LoraFactors> Modules => _modules;
+
+    private static void CheckDropout(double dropout)
+    {
+        if (!(dropout >= 0 && dropout < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "LoRA dropout must be in [0, 1).");
+        }
+    }
 
     private static Tensor Convert(Tensor t, Device? device, ScalarType? dtype, List<Tensor> owned)
     {

@@ -9,12 +9,13 @@ namespace Text2Lora.Lora;
 /// </summary>
 internal sealed class LoraFactors
 {
-    private LoraFactors(Tensor a, Tensor b, double scaling, Tensor? perSequenceScaling)
+    private LoraFactors(Tensor a, Tensor b, double scaling, Tensor? perSequenceScaling, double dropout)
     {
         A = a;
         B = b;
         Scaling = scaling;
         PerSequenceScaling = perSequenceScaling;
+        Dropout = dropout;
     }
 
     public Tensor A { get; }
@@ -27,21 +28,31 @@ internal sealed class LoraFactors
 
     public bool IsPerSequence => PerSequenceScaling is not null;
 
+    /// <summary>PEFT's <c>lora_dropout</c> on the LoRA branch's input (0: none); only training passes set it.</summary>
+    public double Dropout { get; }
+
     public long InFeatures => A.shape[^1];
 
     public long OutFeatures => B.shape[^2];
 
-    public static LoraFactors Shared(Tensor a, Tensor b, double scaling) => new(a, b, scaling, null);
+    public static LoraFactors Shared(Tensor a, Tensor b, double scaling, double dropout = 0) => new(a, b, scaling, null, dropout);
 
-    public static LoraFactors PerSequence(Tensor a, Tensor b, Tensor scalings) => new(a, b, 0, scalings);
+    public static LoraFactors PerSequence(Tensor a, Tensor b, Tensor scalings, double dropout = 0) => new(a, b, 0, scalings, dropout);
 
     /// <summary>
     /// The low-rank update for input <paramref name="x"/> [N, T, in]: <c>s · (x Aᵀ) Bᵀ</c> (PEFT layer.py order),
-    /// never forming B·A. Per-sequence factors use batched matmuls over the stacked adapters.
+    /// never forming B·A. Per-sequence factors use batched matmuls over the stacked adapters. With
+    /// <see cref="Dropout"/> the input of the LoRA branch only is dropped out first (PEFT's <c>lora_dropout(x)</c>),
+    /// drawing from the global torch generator.
     /// </summary>
     public Tensor Delta(Tensor x)
     {
         using var scope = NewDisposeScope();
+        if (Dropout > 0)
+        {
+            x = nn.functional.dropout(x, Dropout, training: true);
+        }
+
         Tensor result;
         if (PerSequenceScaling is { } scalings)
         {

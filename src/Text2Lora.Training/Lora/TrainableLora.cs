@@ -1,0 +1,47 @@
+using Text2Lora.Lora;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Text2Lora.Training.Lora;
+
+/// <summary>
+/// The trainable factors of one LoRA adapter: for every target path, A [r, in] initialised as PEFT does
+/// (<c>kaiming_uniform_(a=√5)</c>, i.e. U(±1/√in)) and B [out, r] = 0, so training starts from the base model.
+/// <see cref="Adapter"/> views the parameters as a <see cref="LoraAdapter"/> for the runtime LoRA path and for saving.
+/// </summary>
+internal sealed class TrainableLora : nn.Module
+{
+    private readonly ParameterDict _factors = new();
+    private readonly LoraAdapter _adapter;
+
+    public TrainableLora(LoraConfig config, LoraTargetDescription targets, long seed)
+        : base(nameof(TrainableLora))
+    {
+        // Its own generator: the loop seeds the global one only when it starts, after the objective exists.
+        var generator = new Generator(unchecked((ulong)seed));
+        var modules = new List<KeyValuePair<string, LoraWeights>>();
+        foreach (var module in targets.Modules)
+        {
+            for (var layer = 0; layer < targets.LayerCount; layer++)
+            {
+                var path = module.PathForLayer(layer);
+                var bound = 1.0 / Math.Sqrt(module.InFeatures);
+                var a = new Parameter(empty(config.R, module.InFeatures).uniform_(-bound, bound, generator));
+                var b = new Parameter(zeros(module.OutFeatures, config.R));
+                // Parameter names may not contain dots.
+                _factors.Add((ParameterName(path, "A"), a));
+                _factors.Add((ParameterName(path, "B"), b));
+                modules.Add(KeyValuePair.Create(path, new LoraWeights(a, b, config.ScalingFor(path))));
+            }
+        }
+
+        _adapter = new LoraAdapter(config, modules);
+        RegisterComponents();
+    }
+
+    /// <summary>The factors as an adapter (views of the parameters: do not dispose it; disposing this module frees them).</summary>
+    public LoraAdapter Adapter => _adapter;
+
+    private static string ParameterName(string path, string factor) => $"{path.Replace('.', '_')}_{factor}";
+}

@@ -1,0 +1,46 @@
+using Text2Lora.Models.Llama;
+using Text2Lora.Tokenization;
+using Text2Lora.Tokenization.ChatTemplates;
+using Text2Lora.Training.Data;
+
+namespace Text2Lora.Training.Models;
+
+/// <summary>A frozen base model with the prompt formatter its training examples go through. Owns the model.</summary>
+public sealed class LoadedBaseModel : IDisposable
+{
+    private LoadedBaseModel(LlamaFamilyModel model, PromptFormatter formatter, int padTokenId)
+    {
+        Model = model;
+        Formatter = formatter;
+        PadTokenId = padTokenId;
+    }
+
+    /// <summary>The model (its weights never require gradients).</summary>
+    public LlamaFamilyModel Model { get; }
+
+    /// <summary>Formats examples with the completion-only loss.</summary>
+    public PromptFormatter Formatter { get; }
+
+    /// <summary>Id used to pad batches (the config's pad id, else the first EOS, else 0); padded positions carry no loss.</summary>
+    public int PadTokenId { get; }
+
+    /// <summary>Loads the model and its tokenizer (and chat template, per <see cref="BaseModelOptions.PromptFormat"/>).</summary>
+    /// <exception cref="InvalidDataException">A chat template was asked for but the folder has none.</exception>
+    public static LoadedBaseModel Load(BaseModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tokenizer = TokenizerLoader.Load(options.Directory);
+        var template = options.PromptFormat == PromptFormat.Plain ? null : ChatTemplate.FromModelDirectory(options.Directory);
+        if (template is null && options.PromptFormat == PromptFormat.ChatTemplate)
+        {
+            throw new InvalidDataException($"baseModel.promptFormat is chatTemplate but the model folder '{options.Directory}' has no recognised chat template.");
+        }
+
+        var model = LlamaFamilyModel.Load(options.Directory);
+        var pad = model.Config.PadTokenId ?? (model.Config.EosTokenIds.Count > 0 ? model.Config.EosTokenIds[0] : 0);
+        return new LoadedBaseModel(model, new PromptFormatter(tokenizer, template), pad);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+}
