@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Text2Lora.Abstractions;
+using Text2Lora.Encoders;
+using Text2Lora.Hypernetworks;
+using Text2Lora.Training.Configuration;
+using Text2Lora.Training.Data;
+using Text2Lora.Training.Loop;
+using Text2Lora.Training.Models;
+
+namespace Text2Lora.Training.Sft;
+
+/// <summary>
+/// Trains a T2L hypernetwork from scratch by SFT through a frozen base model (paper §3.3, the reference's
+/// <c>train_custom_sft.py</c>). The artifact (<c>final/</c>, <c>best/</c>) is the hypernetwork in Text2Lora's own
+/// format, loadable by <see cref="Text2Lora.Hypernetworks.Checkpoints.HypernetworkCheckpoint.Load"/>.
+/// </summary>
+public sealed class SftTrainer : ITrainer
+{
+    private readonly SftTrainerOptions _options;
+    private readonly ITaskEncoder? _encoder;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the trainer; the options are validated here.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="encoder">The task encoder (null: all-MiniLM-L6-v2, loaded and disposed by the trainer).</param>
+    /// <param name="logger">Logger.</param>
+    /// <exception cref="TrainerConfigException">An option is invalid; names the field.</exception>
+    public SftTrainer(SftTrainerOptions options, ITaskEncoder? encoder = null, ILogger<SftTrainer>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TrainerConfigFile.Validate(options, nameof(SftTrainerOptions));
+        _options = options;
+        _encoder = encoder;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="TaskDataFormatException">A task folder or file is missing or malformed (nothing is written then).</exception>
+    public async Task<TrainingResult> TrainAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        using var objective = CreateObjective(cancellationToken);
+        return await new TrainingLoop(_options.Loop, _logger).RunAsync(objective, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Loads the base model, data and encoder, precomputes the description embeddings and builds the freshly
+    /// initialised hypernetwork. Everything that can fail on bad input happens here, before the loop touches the
+    /// output folder.
+    /// </summary>
+    internal SftObjective CreateObjective(CancellationToken cancellationToken)
+    {
+        var owned = new List<IDisposable>();
+        try
+        {
+            var baseModel = Own(LoadedBaseModel.Load(_options.BaseModel));
+            var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
+            var data = TaskDataset.Load(_options.Data, baseModel.Formatter);
+            var encoder = _encoder ?? Own(new MiniLmTaskEncoder());
+            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation), _options.DescriptionsPerTask, cancellationToken));
+            _logger.LogInformation("T2L SFT on {Tasks} task(s) ({Validation} for validation), {Size} hypernetwork, rank {Rank}, modules {Modules}.",
+                data.Train.Count, data.Validation.Count, _options.Hypernetwork.Size, _options.Lora.Rank, string.Join(", ", _options.Lora.TargetModules));
+
+            var architecture = _options.Hypernetwork.ToArchitecture(encoder.EmbeddingSize, HypernetworkTrainingTask.Sft, headBias: true);
+            // The trunk's default init draws from the global generator: seed it so a run is reproducible.
+            TorchSharp.torch.manual_seed(_options.Loop.Seed);
+            var hypernetwork = Own(new T2LHypernetwork(
+                new HyperModulator(architecture, _options.Lora.Rank, targets.LayerCount, targets.Modules),
+                _options.Lora.ToConfig(_options.BaseModel.Directory),
+                targets,
+                encoder.Id,
+                _options.BaseModel.Directory));
+            hypernetwork.Module.InitializeForSft();
+            return new SftObjective(baseModel, data, embeddings, hypernetwork, _options, owned);
+        }
+        catch
+        {
+            owned.ForEach(d => d.Dispose());
+            throw;
+        }
+
+        T Own<T>(T disposable)
+            where T : IDisposable
+        {
+            owned.Add(disposable);
+            return disposable;
+        }
+    }
+}

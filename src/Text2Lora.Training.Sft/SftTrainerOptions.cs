@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+using Text2Lora.Training.Configuration;
+using Text2Lora.Training.Data;
+using Text2Lora.Training.Hypernetworks;
+using Text2Lora.Training.Lora;
+using Text2Lora.Training.Loop;
+using Text2Lora.Training.Models;
+
+namespace Text2Lora.Training.Sft;
+
+/// <summary>Options of <see cref="SftTrainer"/> (the JSON of <c>t2l train sft --config</c>); the reference's names in brackets.</summary>
+public sealed class SftTrainerOptions : IConfigFilePaths
+{
+    /// <summary>The frozen base model.</summary>
+    [Required]
+    public BaseModelOptions BaseModel { get; set; } = new();
+
+    /// <summary>Training tasks, and the (held-out) tasks whose test split gives the validation loss.</summary>
+    [Required]
+    public TaskDataOptions Data { get; set; } = new();
+
+    /// <summary>Rank, alpha, LoRA dropout and target modules of the generated adapters.</summary>
+    [Required]
+    public LoraAdapterOptions Lora { get; set; } = new();
+
+    /// <summary>Size of the hypernetwork.</summary>
+    [Required]
+    public HypernetworkOptions Hypernetwork { get; set; } = new();
+
+    /// <summary>Tasks sampled per micro-batch (fewer when there are fewer training tasks) [n_tasks_per_batch].</summary>
+    [Range(1, 4096)]
+    public int TasksPerBatch { get; set; } = 4;
+
+    /// <summary>Examples per sampled task [n_points_per_task].</summary>
+    [Range(1, 4096)]
+    public int ExamplesPerTask { get; set; } = 1;
+
+    /// <summary>A task's description is drawn from its first this-many descriptions; 0: all [n_descs_per_ds].</summary>
+    [Range(0, int.MaxValue)]
+    public int DescriptionsPerTask { get; set; } = 128;
+
+    /// <summary>Label smoothing ε of the training loss [label_smoothing].</summary>
+    [Range(0.0, 0.99)]
+    public double LabelSmoothing { get; set; } = 0.1;
+
+    /// <summary>NEFTune noise α on the input embeddings during training; 0: off [neftune_noise_alpha].</summary>
+    [Range(0.0, 1000.0)]
+    public double NeftuneNoiseAlpha { get; set; } = 5;
+
+    /// <summary>Weight of the L2 penalty Σ_modules (mean A² + mean B²) on the generated factors [l2_reg_generated_w].</summary>
+    [Range(0.0, 1e6)]
+    public double L2RegGeneratedWeights { get; set; } = 1e-3;
+
+    /// <summary>Optimizer, schedule, checkpoints, validation and output folder.</summary>
+    [Required]
+    public TrainingLoopOptions Loop { get; set; } = new();
+
+    /// <inheritdoc />
+    public void ResolvePaths(string baseDirectory)
+    {
+        // Null sections are reported by validation, which runs next.
+        BaseModel?.Directory = ConfigPaths.Resolve(BaseModel.Directory, baseDirectory);
+        Data?.TasksDirectory = ConfigPaths.Resolve(Data.TasksDirectory, baseDirectory);
+        Loop?.OutputDirectory = ConfigPaths.Resolve(Loop.OutputDirectory, baseDirectory);
+    }
+}
