@@ -57,7 +57,7 @@ public sealed class SftTrainer : ITrainer
             var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
             var data = TaskDataset.Load(_options.Data, baseModel.Formatter);
             var encoder = _encoder ?? Own(new MiniLmTaskEncoder());
-            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation), _options.DescriptionsPerTask, cancellationToken));
+            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation).Select(t => (t.Name, t.Descriptions)), _options.DescriptionsPerTask, cancellationToken));
             _logger.LogInformation("T2L SFT on {Tasks} task(s) ({Validation} for validation), {Size} hypernetwork, rank {Rank}, modules {Modules}.",
                 data.Train.Count, data.Validation.Count, _options.Hypernetwork.Size, _options.Lora.Rank, string.Join(", ", _options.Lora.TargetModules));
 
@@ -66,10 +66,10 @@ public sealed class SftTrainer : ITrainer
             TorchSharp.torch.manual_seed(_options.Loop.Seed);
             var hypernetwork = Own(new T2LHypernetwork(
                 new HyperModulator(architecture, _options.Lora.Rank, targets.LayerCount, targets.Modules),
-                _options.Lora.ToConfig(_options.BaseModel.Directory),
+                _options.Lora.ToConfig(_options.BaseModel.RecordedId),
                 targets,
                 encoder.Id,
-                _options.BaseModel.Directory));
+                _options.BaseModel.RecordedId));
             hypernetwork.Module.InitializeForSft();
             return new SftObjective(baseModel, data, embeddings, hypernetwork, _options, owned);
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.Training.Lora;
+using Text2Lora.Training.Reconstruction;
 using Text2Lora.Training.Sft;
 
 namespace Text2Lora.Cli.Commands;
@@ -21,6 +22,11 @@ internal static class CommandCatalog
                 "Train a T2L hypernetwork end to end through the frozen base model; writes a hypernetwork folder.",
                 options => options.Loop,
                 (options, logging) => new SftTrainer(options, encoder: null, logging.CreateLogger<SftTrainer>()))),
+            () => TrainCommand.For(new TrainCommand.TrainerKind<ReconstructionTrainerOptions>(
+                "recon",
+                "Train a T2L hypernetwork to reconstruct a library of oracle LoRA adapters; writes a hypernetwork folder.",
+                options => options.Loop,
+                (options, logging) => new ReconstructionTrainer(options, encoder: null, logging.CreateLogger<ReconstructionTrainer>()))),
             () => TrainCommand.For(new TrainCommand.TrainerKind<LoraTrainerOptions>(
                 "lora",
                 "Train a plain LoRA adapter on one task (oracle) or several (multi-task baseline); writes a PEFT folder.",

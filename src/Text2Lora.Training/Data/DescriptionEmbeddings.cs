@@ -13,8 +13,8 @@ public sealed class DescriptionEmbeddings : IDisposable
 
     private DescriptionEmbeddings(Dictionary<string, Tensor> byTask) => _byTask = byTask;
 
-    /// <summary>Embeds the first <paramref name="perTask"/> descriptions (0: all) of every task in <paramref name="tasks"/>.</summary>
-    public static DescriptionEmbeddings Compute(ITaskEncoder encoder, IEnumerable<TokenizedTask> tasks, int perTask, CancellationToken cancellationToken = default)
+    /// <summary>Embeds the first <paramref name="perTask"/> descriptions (0: all) of every task in <paramref name="tasks"/> (by name).</summary>
+    public static DescriptionEmbeddings Compute(ITaskEncoder encoder, IEnumerable<(string Name, IReadOnlyList<string> Descriptions)> tasks, int perTask, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(tasks);
@@ -23,7 +23,7 @@ public sealed class DescriptionEmbeddings : IDisposable
         {
             foreach (var task in tasks.DistinctBy(t => t.Name))
             {
-                var descriptions = perTask > 0 ? task.Descriptions.Take(perTask).ToList() : task.Descriptions;
+                var descriptions = perTask > 0 ? task.Descriptions.Take(perTask).ToList() : [.. task.Descriptions];
                 byTask[task.Name] = encoder.Encode(descriptions, cancellationToken);
             }
         }

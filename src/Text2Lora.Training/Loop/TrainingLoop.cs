@@ -44,7 +44,26 @@ public sealed class TrainingLoop
     public Task<TrainingResult> RunAsync(ITrainingObjective objective, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        return Task.Run(() => Run(objective, progress, cancellationToken), cancellationToken);
+        return Task.Run(() => RunWithThreads(objective, progress, cancellationToken), cancellationToken);
+    }
+
+    private TrainingResult RunWithThreads(ITrainingObjective objective, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (_options.IntraOpThreads == 0)
+        {
+            return Run(objective, progress, cancellationToken);
+        }
+
+        var previous = torch.get_num_threads();
+        torch.set_num_threads(_options.IntraOpThreads);
+        try
+        {
+            return Run(objective, progress, cancellationToken);
+        }
+        finally
+        {
+            torch.set_num_threads(previous);
+        }
     }
 
     private TrainingResult Run(ITrainingObjective objective, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)

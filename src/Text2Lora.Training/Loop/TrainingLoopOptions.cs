@@ -48,6 +48,14 @@ public sealed class TrainingLoopOptions : IValidatableObject
     [Range(0, int.MaxValue)]
     public int EarlyStoppingPatience { get; set; }
 
+    /// <summary>
+    /// libtorch intra-op threads during the run (process-wide; the previous setting is restored afterwards); 0: leave
+    /// libtorch's default. Tiny models are faster on one thread: for them the threads mostly spin-wait, which on a
+    /// busy machine measured 10× slower (docs/training.md).
+    /// </summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
     /// <summary>Continue from the output folder's checkpoint instead of starting over.</summary>
     public bool Resume { get; set; }
 

@@ -39,7 +39,7 @@ public sealed class LoraTrainer : ITrainer
         _logger.LogInformation("LoRA training on {Tasks} task(s), {Examples} examples; rank {Rank}, modules {Modules}.",
             data.Train.Count, data.Train.Sum(t => t.Examples.Count), _options.Lora.Rank, string.Join(", ", _options.Lora.TargetModules));
 
-        using var lora = new TrainableLora(_options.Lora.ToConfig(_options.BaseModel.Directory), targets, _options.Loop.Seed);
+        using var lora = new TrainableLora(_options.Lora.ToConfig(_options.BaseModel.RecordedId), targets, _options.Loop.Seed);
         var objective = new LoraObjective(baseModel, data, lora, _options);
         return await new TrainingLoop(_options.Loop, _logger).RunAsync(objective, progress, cancellationToken).ConfigureAwait(false);
     }

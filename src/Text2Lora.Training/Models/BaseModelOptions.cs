@@ -10,6 +10,15 @@ public sealed class BaseModelOptions
     [MinLength(1)]
     public string Directory { get; set; } = "";
 
+    /// <summary>
+    /// The name trained artifacts record as their base model (<c>base_model_name_or_path</c>, e.g. a hub id);
+    /// empty: <see cref="Directory"/>.
+    /// </summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The recorded base-model name: <see cref="Id"/>, else <see cref="Directory"/>.</summary>
+    internal string RecordedId => string.IsNullOrWhiteSpace(Id) ? Directory : Id;
+
     /// <summary>Chat template or plain prompts.</summary>
     public PromptFormat PromptFormat { get; set; } = PromptFormat.Auto;
 }

@@ -33,6 +33,7 @@ internal static class TrainerFixtures
         Seed = 3,
         CheckpointEvery = 0,
         ValidateEvery = 0,
+        IntraOpThreads = 1, // the models are tiny: more threads only spin (see docs/training.md)
         Resume = resume,
     };
 

@@ -1,0 +1,72 @@
+using static TorchSharp.torch;
+
+namespace Text2Lora.Training.Reconstruction;
+
+/// <summary>
+/// What the hypernetwork is trained to output for each library task, per target module (the reference's
+/// <c>recon_trainer.compute_loss</c> targets): with z-scores, (A − mean)/(std + 1e-10) per element across the library
+/// (likewise B); with raw factors, A and B themselves; without factorisation, ΔW = B·A times <c>delta_w_scaling</c>.
+/// Owns its tensors.
+/// </summary>
+internal sealed class ReconstructionTargets : IDisposable
+{
+    /// <summary>The reference's guard against a zero spread.</summary>
+    public const double StdEpsilon = 1e-10;
+
+    private readonly Dictionary<string, (Tensor First, Tensor? Second)> _targets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Tensor MeanA, Tensor MeanB, Tensor StdA, Tensor StdB)> _statistics = new(StringComparer.Ordinal);
+
+    public ReconstructionTargets(AdapterLibrary library, ReconstructionTrainerOptions options)
+    {
+        foreach (var module in library.Targets.Modules)
+        {
+            using var scope = NewDisposeScope();
+            var (a, b) = library[module.Name];
+            if (!options.Factorized)
+            {
+                _targets[module.Name] = (b.matmul(a).mul(options.DeltaWScaling).MoveToOuterDisposeScope(), null);
+                continue;
+            }
+
+            if (!options.PredictZScore)
+            {
+                _targets[module.Name] = (a.clone().MoveToOuterDisposeScope(), b.clone().MoveToOuterDisposeScope());
+                continue;
+            }
+
+            // torch.std's default (unbiased) estimate across the library, as the reference's get_std_lora.
+            var meanA = a.mean([0L]);
+            var meanB = b.mean([0L]);
+            var stdA = a.std(0, unbiased: true);
+            var stdB = b.std(0, unbiased: true);
+            _targets[module.Name] = (
+                a.sub(meanA).div(stdA.add(StdEpsilon)).MoveToOuterDisposeScope(),
+                b.sub(meanB).div(stdB.add(StdEpsilon)).MoveToOuterDisposeScope());
+            _statistics[module.Name] = (meanA.MoveToOuterDisposeScope(), meanB.MoveToOuterDisposeScope(), stdA.MoveToOuterDisposeScope(), stdB.MoveToOuterDisposeScope());
+        }
+    }
+
+    /// <summary>Per-module mean and std (z-score targets only; empty otherwise).</summary>
+    public IReadOnlyDictionary<string, (Tensor MeanA, Tensor MeanB, Tensor StdA, Tensor StdB)> Statistics => _statistics;
+
+    /// <summary>Targets of module <paramref name="name"/>: (A, B) [K, L, ...] when factorised, (ΔW [K, L, out, in], null) otherwise.</summary>
+    public (Tensor First, Tensor? Second) this[string name] => _targets[name];
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var (first, second) in _targets.Values)
+        {
+            first.Dispose();
+            second?.Dispose();
+        }
+
+        foreach (var (meanA, meanB, stdA, stdB) in _statistics.Values)
+        {
+            meanA.Dispose();
+            meanB.Dispose();
+            stdA.Dispose();
+            stdB.Dispose();
+        }
+    }
+}
