@@ -1,0 +1,112 @@
+using System.CommandLine;
+using Text2Lora.Cli.Commands;
+using Text2Lora.Hypernetworks.Checkpoints;
+using Text2Lora.IO.Peft;
+using Text2Lora.Tests.Infrastructure;
+using Text2Lora.Tests.Training;
+using Text2Lora.Tests.Training.Trainers;
+using Text2Lora.Training.Checkpoints;
+using Text2Lora.Training.Configuration;
+using Text2Lora.Training.Lora;
+using Text2Lora.Training.Metrics;
+using Text2Lora.Training.Reconstruction;
+using Text2Lora.Training.Sft;
+
+namespace Text2Lora.Tests.Cli;
+
+/// <summary><c>t2l train sft|recon|lora</c> through the registered commands, with the shipped tiny configs.</summary>
+[Collection(nameof(GlobalTorchRngCollection))]
+public sealed class TrainCommandTests
+{
+    private static string Config(string name) => Path.Combine(TrainerFixtures.RepoRoot, "configs", name);
+
+    private static int Run(params string[] args)
+    {
+        var root = new RootCommand();
+        foreach (var command in CommandCatalog.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root.Parse(args).Invoke();
+    }
+
+    [Fact]
+    public void The_shipped_tiny_configs_are_valid_and_point_at_data_in_the_repo()
+    {
+        var lora = TrainerConfigFile.Load<LoraTrainerOptions>(Config("lora-tiny.json"));
+        var sft = TrainerConfigFile.Load<SftTrainerOptions>(Config("sft-tiny.json"));
+        var recon = TrainerConfigFile.Load<ReconstructionTrainerOptions>(Config("recon-tiny.json"));
+
+        foreach (var directory in new[]
+                 {
+                     lora.BaseModel.Directory, lora.Data.TasksDirectory, sft.BaseModel.Directory, sft.Data.TasksDirectory,
+                     recon.BaseModelDirectory, recon.AdaptersDirectory, recon.TasksDirectory,
+                 })
+        {
+            Assert.True(Directory.Exists(directory), directory);
+            Assert.StartsWith(TrainerFixtures.RepoRoot, directory, StringComparison.Ordinal); // resolved against the config file
+        }
+    }
+
+    [Fact]
+    public void Sft_run_leaves_checkpoint_metrics_and_plot_and_resume_with_a_larger_budget_continues()
+    {
+        using var work = new TempDirectory();
+        var options = TrainerConfigFile.Load<SftTrainerOptions>(Config("sft-tiny.json"));
+        options.Loop.MaxSteps = 12;
+        options.Loop.ValidateEvery = 6;
+        TrainerConfigFile.Save(options, work.File("sft.json"));
+        var output = work.File("run");
+
+        Assert.Equal(0, Run("train", "sft", "--config", work.File("sft.json"), "--output", output));
+
+        Assert.Equal(12, TrainingCheckpoint.ReadState(TrainingCheckpoint.Find(output)!).Step);
+        var header = File.ReadLines(Path.Combine(output, MetricsLog.FileName)).First();
+        Assert.StartsWith("step,train_loss", header, StringComparison.Ordinal);
+        Assert.Contains("val_loss", header, StringComparison.Ordinal);
+        Assert.True(new FileInfo(Path.Combine(output, LossCurvePlot.FileName)).Length > 1000);
+        using (var hypernetwork = HypernetworkCheckpoint.Load(Path.Combine(output, "final")))
+        {
+            Assert.Equal("stories260k", hypernetwork.BaseModelId);
+        }
+
+        var first = TrainerFixtures.Metrics(output);
+        Assert.Equal(2, first.Count(r => r.ValLoss is not null));
+
+        options.Loop.MaxSteps = 18;
+        TrainerConfigFile.Save(options, work.File("sft.json"));
+        Assert.Equal(0, Run("train", "sft", "--config", work.File("sft.json"), "--output", output, "--resume"));
+
+        var resumed = TrainerFixtures.Metrics(output);
+        Assert.Equal(Enumerable.Range(1, 18), resumed.Select(r => r.Step));
+        // Continued, not restarted: the first 12 rows are the earlier run's, byte for byte.
+        Assert.Equal(first.Select(r => r.TrainLoss), resumed.Take(12).Select(r => r.TrainLoss));
+        Assert.Equal(18, TrainingCheckpoint.ReadState(TrainingCheckpoint.Find(output)!).Step);
+    }
+
+    [Fact]
+    public void Lora_run_writes_a_peft_folder_and_a_bad_config_is_an_input_error_that_touches_nothing()
+    {
+        using var work = new TempDirectory();
+        var options = TrainerConfigFile.Load<LoraTrainerOptions>(Config("lora-tiny.json"));
+        options.Loop.MaxSteps = 10;
+        TrainerConfigFile.Save(options, work.File("lora.json"));
+        var output = work.File("run");
+
+        Assert.Equal(0, Run("train", "lora", "--config", work.File("lora.json"), "--output", output));
+        using (var adapter = PeftAdapterFolder.Load(Path.Combine(output, "final")))
+        {
+            Assert.Equal(options.Lora.Rank, adapter.Config.R);
+        }
+
+        var before = TrainerFixtures.Snapshot(output);
+        File.WriteAllText(work.File("bad.json"), File.ReadAllText(work.File("lora.json")).Replace("\"batchSize\"", "\"batchSise\"", StringComparison.Ordinal));
+        Assert.Equal(CliErrors.InputError, Run("train", "lora", "--config", work.File("bad.json"), "--output", output, "--resume"));
+
+        options.Data.TrainTasks = ["add_one", "missing_task"];
+        TrainerConfigFile.Save(options, work.File("missing.json"));
+        Assert.Equal(CliErrors.InputError, Run("train", "lora", "--config", work.File("missing.json"), "--output", output, "--resume"));
+        Assert.Equal(before, TrainerFixtures.Snapshot(output));
+    }
+}
