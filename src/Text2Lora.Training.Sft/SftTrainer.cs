@@ -50,12 +50,30 @@ public sealed class SftTrainer : ITrainer
     /// </summary>
     internal SftObjective CreateObjective(CancellationToken cancellationToken)
     {
-        var owned = new List<IDisposable>();
+        var baseModel = LoadedBaseModel.Load(_options.BaseModel);
         try
         {
-            var baseModel = Own(LoadedBaseModel.Load(_options.BaseModel));
+            return CreateObjective(baseModel, TaskDataset.Load(_options.Data, baseModel.Formatter), ownsBaseModel: true, cancellationToken);
+        }
+        catch
+        {
+            baseModel.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>As <see cref="CreateObjective(CancellationToken)"/> with a given model and data (benchmarks use synthetic ones).</summary>
+    internal SftObjective CreateObjective(LoadedBaseModel baseModel, TaskDataset data, bool ownsBaseModel, CancellationToken cancellationToken)
+    {
+        var owned = new List<IDisposable>();
+        if (ownsBaseModel)
+        {
+            owned.Add(baseModel);
+        }
+
+        try
+        {
             var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
-            var data = TaskDataset.Load(_options.Data, baseModel.Formatter);
             var encoder = _encoder ?? Own(new MiniLmTaskEncoder());
             var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation).Select(t => (t.Name, t.Descriptions)), _options.DescriptionsPerTask, cancellationToken));
             _logger.LogInformation("T2L SFT on {Tasks} task(s) ({Validation} for validation), {Size} hypernetwork, rank {Rank}, modules {Modules}.",

@@ -8,10 +8,12 @@ using static TorchSharp.torch;
 
 namespace Text2Lora.Training.Lora;
 
-/// <summary>Plain LoRA SFT: the adapter's factors are the only parameters; the base model is frozen.</summary>
-internal sealed class LoraObjective(LoadedBaseModel baseModel, TaskDataset data, TrainableLora lora, LoraTrainerOptions options) : ITrainingObjective
+/// <summary>Plain LoRA SFT: the adapter's factors are the only parameters; the base model is frozen. Owns <paramref name="lora"/>.</summary>
+internal sealed class LoraObjective(LoadedBaseModel baseModel, TaskDataset data, TrainableLora lora, LoraTrainerOptions options) : ITrainingObjective, IDisposable
 {
     public nn.Module TrainableModule => lora;
+
+    public void Dispose() => lora.Dispose();
 
     public Tensor ComputeLoss(TrainingStepContext context)
     {

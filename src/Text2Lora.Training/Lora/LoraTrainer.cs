@@ -34,13 +34,19 @@ public sealed class LoraTrainer : ITrainer
     {
         // Everything that can fail on bad input happens before the loop touches the output folder.
         using var baseModel = LoadedBaseModel.Load(_options.BaseModel);
-        var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
         var data = TaskDataset.Load(_options.Data, baseModel.Formatter);
+        using var objective = CreateObjective(baseModel, data);
+        return await new TrainingLoop(_options.Loop, _logger).RunAsync(objective, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The objective over a loaded model and data (the base model stays the caller's; benchmarks pass synthetic ones).</summary>
+    /// <exception cref="ArgumentException">A target module does not exist in the model.</exception>
+    internal LoraObjective CreateObjective(LoadedBaseModel baseModel, TaskDataset data)
+    {
+        var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
         _logger.LogInformation("LoRA training on {Tasks} task(s), {Examples} examples; rank {Rank}, modules {Modules}.",
             data.Train.Count, data.Train.Sum(t => t.Examples.Count), _options.Lora.Rank, string.Join(", ", _options.Lora.TargetModules));
-
-        using var lora = new TrainableLora(_options.Lora.ToConfig(_options.BaseModel.RecordedId), targets, _options.Loop.Seed);
-        var objective = new LoraObjective(baseModel, data, lora, _options);
-        return await new TrainingLoop(_options.Loop, _logger).RunAsync(objective, progress, cancellationToken).ConfigureAwait(false);
+        var lora = new TrainableLora(_options.Lora.ToConfig(_options.BaseModel.RecordedId), targets, _options.Loop.Seed);
+        return new LoraObjective(baseModel, data, lora, _options);
     }
 }

@@ -24,6 +24,9 @@ public sealed class LoadedBaseModel : IDisposable
     /// <summary>Id used to pad batches (the config's pad id, else the first EOS, else 0); padded positions carry no loss.</summary>
     public int PadTokenId { get; }
 
+    /// <summary>Wraps an already loaded model (taking ownership), e.g. a synthetic one without a tokenizer in benchmarks.</summary>
+    internal static LoadedBaseModel FromModel(LlamaFamilyModel model, PromptFormatter formatter, int padTokenId) => new(model, formatter, padTokenId);
+
     /// <summary>Loads the model and its tokenizer (and chat template, per <see cref="BaseModelOptions.PromptFormat"/>).</summary>
     /// <exception cref="InvalidDataException">A chat template was asked for but the folder has none.</exception>
     public static LoadedBaseModel Load(BaseModelOptions options)

@@ -23,7 +23,8 @@ public sealed record ModelForwardInput(Tensor InputIds)
     /// <summary>Whether to return the hidden states (embeddings, each layer's output, final norm).</summary>
     public bool OutputHiddenStates { get; init; }
 
-    /// <summary>Whether to compute logits (false saves the output-head matmul when only hidden states or nothing else is needed).</summary>
+    /// <summary>Whether to return logits. False saves the output-head matmul; with <see cref="Labels"/> the head then runs only on
+    /// the positions whose loss counts (the same loss; training with masked prompts does about half the head work).</summary>
     public bool ComputeLogits { get; init; } = true;
 
     /// <summary>

@@ -149,12 +149,10 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         var positions = input.AttentionMask is { } mask ? TokenGenerator.PositionIds(mask) : arange(ids.shape[1], ScalarType.Int64, Device).unsqueeze(0).expand(ids.shape[0], -1);
         var hiddenStates = input.OutputHiddenStates ? new List<Tensor>() : null;
         var hidden = RunDecoder(ids, input.AttentionMask, positions, null, input.Adapters, hiddenStates, input.NeftuneNoiseAlpha, input.NoiseGenerator);
-        Tensor? logits = input.ComputeLogits || input.Labels is not null ? Logits(hidden) : null;
-        Tensor? loss = input.Labels is { } labels ? CausalLmLoss(logits!, labels, input.LabelSmoothing) : null;
-        if (!input.ComputeLogits)
-        {
-            logits = null;
-        }
+        Tensor? logits = input.ComputeLogits ? Logits(hidden) : null;
+        Tensor? loss = input.Labels is not { } labels ? null
+            : logits is not null ? CausalLmLoss(logits, labels, input.LabelSmoothing)
+            : LabelledPositionsLoss(hidden, labels, input.LabelSmoothing);
 
         return new ModelForwardOutput(logits?.MoveToOuterDisposeScope(), hiddenStates?.Select(t => t.MoveToOuterDisposeScope()).ToArray(), loss?.MoveToOuterDisposeScope());
     }
@@ -246,6 +244,23 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         var shiftedLogits = logits.narrow(1, 0, t - 1).to_type(ScalarType.Float32).reshape(-1, logits.shape[2]);
         var shiftedLabels = labels.narrow(1, 1, t - 1).reshape(-1).to(logits.device);
         var loss = nn.functional.cross_entropy(shiftedLogits, shiftedLabels, ignore_index: -100, label_smoothing: labelSmoothing);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The same loss as <see cref="CausalLmLoss"/> when the logits themselves are not wanted (training): the output
+    /// head runs only on the positions whose next label counts. With prompts masked this skips most of the largest
+    /// matmul (hidden × vocab) and its backward; the mean over counted labels, smoothing included, is unchanged.
+    /// </summary>
+    private Tensor LabelledPositionsLoss(Tensor hidden, Tensor labels, double labelSmoothing)
+    {
+        using var scope = NewDisposeScope();
+        var t = hidden.shape[1];
+        var shiftedLabels = labels.narrow(1, 1, t - 1).reshape(-1).to(hidden.device);
+        var counted = shiftedLabels.ne(-100).nonzero().squeeze(1);
+        var states = hidden.narrow(1, 0, t - 1).reshape(-1, hidden.shape[2]).index_select(0, counted);
+        var logits = Logits(states).to_type(ScalarType.Float32);
+        var loss = nn.functional.cross_entropy(logits, shiftedLabels.index_select(0, counted), label_smoothing: labelSmoothing);
         return loss.MoveToOuterDisposeScope();
     }
 
