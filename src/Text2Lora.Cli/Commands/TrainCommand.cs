@@ -7,7 +7,7 @@ using Text2Lora.Training.Loop;
 namespace Text2Lora.Cli.Commands;
 
 /// <summary>
-/// <c>t2l train sft|recon|lora --config FILE.json [--output DIR] [--resume]</c>. The config file is the trainer's
+/// <c>t2l train sft|recon|lora --config FILE.json [--output DIR] [--max-steps N] [--resume]</c>. The config file is the trainer's
 /// serialized options object; it is read strictly and validated before any work starts.
 /// </summary>
 internal static class TrainCommand
@@ -37,8 +37,9 @@ internal static class TrainCommand
     {
         var config = new Option<FileInfo>("--config") { Description = "Trainer options as JSON (the serialized options object).", Required = true };
         var output = new Option<DirectoryInfo?>("--output") { Description = "Output folder (overrides loop.outputDirectory)." };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (overrides loop.maxSteps); with --resume, a larger budget continues the run." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the output folder's last checkpoint." };
-        var command = new Command(kind.Name, kind.Description) { config, output, resume };
+        var command = new Command(kind.Name, kind.Description) { config, output, maxSteps, resume };
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(async () =>
         {
             var options = TrainerConfigFile.Load<TOptions>(parse.GetValue(config)!.FullName, o =>
@@ -52,6 +53,11 @@ internal static class TrainCommand
                 if (parse.GetValue(output) is { } dir)
                 {
                     loop.OutputDirectory = dir.FullName;
+                }
+
+                if (parse.GetValue(maxSteps) is { } steps)
+                {
+                    loop.MaxSteps = steps;
                 }
 
                 loop.Resume |= parse.GetValue(resume);

@@ -74,9 +74,7 @@ public sealed class TrainCommandTests
         var first = TrainerFixtures.Metrics(output);
         Assert.Equal(2, first.Count(r => r.ValLoss is not null));
 
-        options.Loop.MaxSteps = 18;
-        TrainerConfigFile.Save(options, work.File("sft.json"));
-        Assert.Equal(0, Run("train", "sft", "--config", work.File("sft.json"), "--output", output, "--resume"));
+        Assert.Equal(0, Run("train", "sft", "--config", work.File("sft.json"), "--output", output, "--max-steps", "18", "--resume"));
 
         var resumed = TrainerFixtures.Metrics(output);
         Assert.Equal(Enumerable.Range(1, 18), resumed.Select(r => r.Step));
