@@ -26,6 +26,7 @@ internal sealed class ReconstructionObjective(
 
     public Tensor ComputeLoss(TrainingStepContext context)
     {
+        using var scope = NewDisposeScope();
         var random = context.Random;
         var count = options.TasksPerBatch == 0 ? tasks.Count : Math.Min(options.TasksPerBatch, tasks.Count);
         var chosen = random.Sample(tasks.Count, count);
@@ -35,7 +36,6 @@ internal sealed class ReconstructionObjective(
             return descriptions[random.Next((int)descriptions.shape[0])];
         }).ToList();
 
-        using var scope = NewDisposeScope();
         var taskEmbeddings = stack(rows);
         var index = tensor(chosen.Select(k => (long)k).ToArray());
         using var predicted = hypernetwork.Module.Forward(taskEmbeddings);

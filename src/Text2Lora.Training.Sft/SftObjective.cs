@@ -39,6 +39,7 @@ internal sealed class SftObjective(
 
     public Tensor ComputeLoss(TrainingStepContext context)
     {
+        using var scope = NewDisposeScope();
         var random = context.Random;
         var tasks = random.Sample(data.Train.Count, Math.Min(options.TasksPerBatch, data.Train.Count)).Select(i => data.Train[i]).ToList();
         var rows = new List<Tensor>(tasks.Count);
@@ -50,17 +51,16 @@ internal sealed class SftObjective(
             examples.AddRange(ExampleSampler.From(task, options.ExamplesPerTask, random));
         }
 
-        using var taskEmbeddings = stack(rows);
         using var batch = TrainingBatch.Create(examples, baseModel.PadTokenId, baseModel.Model.Device);
-        using var generated = hypernetwork.Module.Forward(taskEmbeddings);
-        using var sftLoss = LossWith(generated, batch, options.ExamplesPerTask, options.Lora.Dropout, options.LabelSmoothing, options.NeftuneNoiseAlpha);
-        if (options.L2RegGeneratedWeights == 0)
+        using var generated = hypernetwork.Module.Forward(stack(rows));
+        var loss = LossWith(generated, batch, options.ExamplesPerTask, options.Lora.Dropout, options.LabelSmoothing, options.NeftuneNoiseAlpha);
+        if (options.L2RegGeneratedWeights > 0)
         {
-            return sftLoss.alias();
+            var penalty = generated.Modules.Select(m => generated.A(m).square().mean().add(generated.B(m).square().mean())).Aggregate((x, y) => x.add(y));
+            loss = loss.add(penalty.mul(options.L2RegGeneratedWeights));
         }
 
-        var penalty = generated.Modules.Select(m => generated.A(m).square().mean().add(generated.B(m).square().mean())).Aggregate((x, y) => x.add(y));
-        return sftLoss.add(penalty.mul(options.L2RegGeneratedWeights));
+        return loss.MoveToOuterDisposeScope();
     }
 
     public double? ComputeValidationLoss(CancellationToken cancellationToken)
