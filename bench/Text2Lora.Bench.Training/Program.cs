@@ -16,8 +16,10 @@ using static TorchSharp.torch;
 // intermediate 1376, vocab 32000, fp32, random weights); 4 tasks × 1 example × 128 tokens (first 64 masked);
 // AdamW, NEFTune α=5, label smoothing 0.1. SFT: M hypernetwork (latent 128, head_in 512), LoRA r=8 on q_proj, v_proj.
 // Steps run through the real TrainingLoop; step times come from its metrics (checkpoint/validation off until the end).
-//   dotnet run -c Release --project bench/Text2Lora.Bench.Training [-- steps]     (T2L_BENCH_THREADS=n to pin threads)
+//   Text2Lora.Bench.Training [steps] [sft|lora|all]     (T2L_BENCH_THREADS=n to pin threads)
+// Run sft or lora alone for a peak RSS of that trainer only.
 var measured = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+var which = args.Length > 1 ? args[1] : "all";
 const int Warmup = 3;
 if (Environment.GetEnvironmentVariable("T2L_BENCH_THREADS") is { } threads)
 {
@@ -36,6 +38,7 @@ try
     using var baseModel = LoadedBaseModel.FromModel(LlamaFamilyModel.Load(modelDir), formatter, padTokenId: 0);
     var data = SyntheticTasks(8, 16);
     using var encoder = new MiniLmTaskEncoder();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS after setup (synthetic checkpoint written and loaded, MiniLM loaded): {PeakRssMiB():F0} MiB"));
     var lora = new LoraAdapterOptions { Rank = 8, Alpha = 16, Dropout = 0.05, TargetModules = ["q_proj", "v_proj"] };
 
     var sftOptions = new SftTrainerOptions
@@ -51,8 +54,9 @@ try
         L2RegGeneratedWeights = 1e-3,
         Loop = Loop(Path.Combine(work, "sft"), Warmup + measured),
     };
-    using (var sft = new SftTrainer(sftOptions, encoder).CreateObjective(baseModel, data, ownsBaseModel: false, CancellationToken.None))
+    if (which is "all" or "sft")
     {
+        using var sft = new SftTrainer(sftOptions, encoder).CreateObjective(baseModel, data, ownsBaseModel: false, CancellationToken.None);
         Report("SFT step (M hypernetwork, 4 tasks × 1 × 128 tokens)", sftOptions.Loop, sft);
         HypernetworkAlone(sft.Hypernetwork.Module, encoder.EmbeddingSize);
     }
@@ -67,12 +71,13 @@ try
         NeftuneNoiseAlpha = 5,
         Loop = Loop(Path.Combine(work, "lora"), Warmup + measured),
     };
-    using (var plain = new LoraTrainer(loraOptions).CreateObjective(baseModel, data))
+    if (which is "all" or "lora")
     {
+        using var plain = new LoraTrainer(loraOptions).CreateObjective(baseModel, data);
         Report("LoRA step (4 × 128 tokens)", loraOptions.Loop, plain);
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS (whole process, both runs): {PeakRssMiB():F0} MiB"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS (whole process): {PeakRssMiB():F0} MiB"));
 }
 finally
 {
