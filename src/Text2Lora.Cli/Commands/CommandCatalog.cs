@@ -1,3 +1,4 @@
+using Text2Lora.Hypernetworks.Checkpoints;
 using System.CommandLine;
 
 namespace Text2Lora.Cli.Commands;
@@ -7,7 +8,9 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield return InfoCommand.Create();
+        var hypernetworks = new HypernetworkLoader();
+        yield return InfoCommand.Create(hypernetworks);
+        yield return GenerateCommand.Create(hypernetworks);
         yield return LogitsCommand.Create();
     }
 }

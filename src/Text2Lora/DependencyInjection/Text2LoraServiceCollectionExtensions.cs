@@ -1,3 +1,4 @@
+using Text2Lora.Hypernetworks.Checkpoints;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ public static class Text2LoraServiceCollectionExtensions
     private static IServiceCollection AddServices(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Text2LoraOptions>, Text2LoraOptionsValidator>());
+        services.TryAddSingleton<IHypernetworkLoader, HypernetworkLoader>();
         services.TryAddSingleton(sp => Text2LoraComponents.CreateTaskEncoder(Options(sp), LoggerFactory(sp)));
         services.TryAddSingleton(sp => Text2LoraComponents.LoadHypernetwork(
             sp.GetRequiredService<IHypernetworkLoader>(), Options(sp), LoggerFactory(sp).CreateLogger<LoraGenerator>()));

@@ -1,3 +1,4 @@
+using Text2Lora.Hypernetworks.Checkpoints;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -102,7 +103,6 @@ public sealed class Text2LoraBuilder
     /// builder created (not the instances passed in).
     /// </summary>
     /// <exception cref="OptionsValidationException">A setting is invalid; the message names it.</exception>
-    /// <exception cref="InvalidOperationException">A folder is given but no <see cref="IHypernetworkLoader"/>.</exception>
     public LoraGenerator Build()
     {
         Validate();
@@ -112,8 +112,7 @@ public sealed class Text2LoraBuilder
             var hypernetwork = _hypernetwork;
             if (hypernetwork is null)
             {
-                var loader = _loader ?? throw new InvalidOperationException(
-                    $"Loading a hypernetwork from '{_options.HypernetworkDirectory}' needs a loader: call {nameof(WithHypernetworkLoader)}.");
+                var loader = _loader ?? new HypernetworkLoader();
                 hypernetwork = Text2LoraComponents.LoadHypernetwork(loader, _options, _loggerFactory.CreateLogger<LoraGenerator>());
                 owned.Add(hypernetwork);
             }

@@ -64,7 +64,10 @@ public sealed class T2LHypernetwork : IHypernetwork
         ArgumentNullException.ThrowIfNull(taskEmbeddings);
         cancellationToken.ThrowIfCancellationRequested();
         using var noGrad = no_grad();
-        using var output = Module.Generate(taskEmbeddings);
+        // Embeddings usually come from a CPU encoder; the module may live on another device.
+        var device = Module.parameters().First().device;
+        using var onDevice = taskEmbeddings.device == device ? null : taskEmbeddings.to(device);
+        using var output = Module.Generate(onDevice ?? taskEmbeddings);
         cancellationToken.ThrowIfCancellationRequested();
         return Split(output, taskEmbeddings.shape[0]);
     }

@@ -56,7 +56,7 @@ public class ReferenceCheckpointLoadingTests
     [Fact]
     public void Base_model_shapes_come_from_config_json()
     {
-        var targets = BaseModelShapes.FromConfig(FixturePaths.Get("llama", "model", "config.json"));
+        var targets = Text2Lora.Models.Llama.LlamaFamilyConfig.Load(FixturePaths.Get("llama", "model", "config.json")).LoraTargets();
         Assert.Equal(2, targets.LayerCount);
         Assert.Equal(new Text2Lora.Lora.LoraTargetModule("q_proj", "model.layers.{0}.self_attn.q_proj", 64, 64), targets.Get("q_proj"));
         Assert.Equal(new Text2Lora.Lora.LoraTargetModule("v_proj", "model.layers.{0}.self_attn.v_proj", 64, 32), targets.Get("v_proj"));

@@ -48,7 +48,7 @@ internal static class ReferenceCheckpoint
         }
 
         var modelConfigPath = ResolveBaseModelConfig(args, argsPath, runDirectory, baseModelDirectory);
-        var shapesOfModel = BaseModelShapes.FromConfig(modelConfigPath);
+        var shapesOfModel = Models.Llama.LlamaFamilyConfig.Load(modelConfigPath).LoraTargets();
         var targets = new LoraTargetDescription(shapesOfModel.LayerCount, moduleOrder.Select(shapesOfModel.Get).ToArray());
 
         const string EncoderWeight = "task_encoder.mlp.0.weight";
