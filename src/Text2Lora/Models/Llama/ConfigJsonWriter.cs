@@ -39,7 +39,8 @@ internal static class ConfigJsonWriter
         WriteSlidingWindow(config, root);
         if (gemma)
         {
-            root["query_pre_attn_scalar"] = 1.0 / (config.AttentionScale * config.AttentionScale);
+            // Parse stored scalar^-0.5; rounding undoes the float error of inverting it (the scalar is a head size).
+            root["query_pre_attn_scalar"] = Math.Round(1.0 / (config.AttentionScale * config.AttentionScale), 6);
             root["attn_logit_softcapping"] = config.AttentionLogitSoftcapping;
             root["final_logit_softcapping"] = config.FinalLogitSoftcapping;
         }
