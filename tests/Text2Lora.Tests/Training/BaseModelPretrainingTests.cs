@@ -29,6 +29,21 @@ public sealed class BaseModelPretrainingTests
     }
 
     [Fact]
+    public void The_committed_base_model_loads_normally_and_matches_the_committed_config()
+    {
+        var folder = Path.Combine(RepositoryRoot, "models", "t2l-tiny-base");
+        var options = TrainerConfigFile.Load<BaseModelPretrainingOptions>(Path.Combine(RepositoryRoot, "configs", "base-tiny.json"));
+        using var model = LlamaFamilyModel.Load(folder);
+        var tokenizer = TokenizerLoader.Load(folder);
+
+        var expected = options.Model.ToConfig(tokenizer.VocabularySize, tokenizer.BosTokenId, tokenizer.EosTokenIds, 0);
+        Assert.Equal(expected with { EosTokenIds = model.Config.EosTokenIds }, model.Config with { SlidingWindowLayers = expected.SlidingWindowLayers });
+        Assert.Equal(File.ReadAllBytes(Path.Combine(TokenizerDirectory, "tokenizer.model")), File.ReadAllBytes(Path.Combine(folder, "tokenizer.model")));
+        Assert.True(File.Exists(Path.Combine(folder, "LICENSE")));
+        Assert.Equal(options.Model.HiddenSize, TrainerConfigFile.Load<BaseModelPretrainingOptions>(Path.Combine(folder, BaseModelPretrainingObjective.OptionsFileName)).Model.HiddenSize);
+    }
+
+    [Fact]
     public void A_missing_or_malformed_manifest_names_the_file()
     {
         using var folder = new TempDirectory();
