@@ -14,9 +14,9 @@ namespace Text2Lora.Tests.Chat;
 /// <summary>The M.E.AI chat client on stories260k: without a chat template (plain-text prompt) and with one added.</summary>
 public sealed class BaseModelChatClientTests : IDisposable
 {
-    // A Mistral-style template ([INST] markers, as in the T2L reference's chat_templates/mistral); only its markers
-    // decide the family, the renderer is the library's own.
-    private const string MistralTemplate = "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}";
+    // The T2L reference's Mistral-7B-Instruct-v0.2 template (Fixtures/chat-templates): BOS only with a system message,
+    // which is merged into the first user turn: "<s> [INST] {system}\n\n{user} [/INST]".
+    private static readonly string MistralTemplate = File.ReadAllText(FixturePaths.Get("chat-templates", "mistralai_Mistral-7B-Instruct-v0.2", "chat_template.jinja"));
 
     private readonly TempDirectory _dir = new();
     private readonly LlamaFamilyModel _model = LlamaFamilyModel.Load(Stories260k.ModelDirectory);
@@ -101,10 +101,11 @@ public sealed class BaseModelChatClientTests : IDisposable
         using var client = new BaseModelChatClient(_model, _tokenizer, ChatTemplate.FromModelDirectory(folder));
         Assert.True(client.HasChatTemplate);
 
-        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, Stories260k.LilyPrompt)], Greedy32);
+        var response = await client.GetResponseAsync(
+            [new ChatMessage(ChatRole.System, "You tell stories."), new ChatMessage(ChatRole.User, Stories260k.LilyPrompt)], Greedy32);
 
         // Expected: the model's greedy continuation of the prompt string written out by hand from the template.
-        var ids = _tokenizer.Encode("<s>[INST] Lily liked to play [/INST]", addSpecialTokens: false);
+        var ids = _tokenizer.Encode("<s> [INST] You tell stories.\n\nLily liked to play [/INST]", addSpecialTokens: false);
         Assert.Equal(1, ids[0]); // "<s>" is the BOS token, not text
         using var expected = _model.Generate([ids], new GenerationOptions { MaxNewTokens = 32 });
         Assert.Equal(_tokenizer.Decode(expected.Sequences[0].TokenIds), response.Text);
