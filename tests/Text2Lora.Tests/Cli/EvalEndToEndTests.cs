@@ -26,8 +26,8 @@ public sealed class EvalEndToEndTests : IDisposable
         Assert.True(code == 0, output);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal("accuracy: 0.667", lines[^1]);
-        var predictions = File.ReadAllLines(results).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("prediction").GetString()).ToList();
-        Assert.Equal([Stories260k.DogContinuation, Stories260k.LilyContinuation, Stories260k.LilyContinuation], predictions);
+        var outputs = File.ReadAllLines(results).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("output").GetString()).ToList();
+        Assert.Equal([Stories260k.DogContinuation, Stories260k.LilyContinuation, Stories260k.LilyContinuation], outputs);
     }
 
     [Fact]
