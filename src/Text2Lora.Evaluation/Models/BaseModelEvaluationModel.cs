@@ -59,19 +59,7 @@ public sealed class BaseModelEvaluationModel : IEvaluationModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(requests);
         var encoded = requests.Select((r, i) => EncodePair(r, i)).ToList();
-        return Task.Run<IReadOnlyList<ContinuationScore>>(
-            () =>
-            {
-                var scores = new List<ContinuationScore>(requests.Count);
-                foreach (var batch in encoded.Chunk(_batchSize))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    scores.AddRange(ScoreBatch(batch));
-                }
-
-                return scores;
-            },
-            cancellationToken);
+        return Task.Run(() => Score(encoded, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -128,6 +116,23 @@ public sealed class BaseModelEvaluationModel : IEvaluationModel, IDisposable
 
         return new EncodedPair(input, continuationIds);
     }
+
+    /// <summary>Scores encoded requests on the calling thread, <see cref="_batchSize"/> per forward pass.</summary>
+    private IReadOnlyList<ContinuationScore> Score(IReadOnlyList<EncodedPair> encoded, CancellationToken cancellationToken)
+    {
+        var scores = new List<ContinuationScore>(encoded.Count);
+        foreach (var batch in encoded.Chunk(_batchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            scores.AddRange(ScoreBatch(batch));
+        }
+
+        return scores;
+    }
+
+    /// <summary>Synchronous <see cref="ScoreContinuationsAsync"/> (tests count the calling thread's live tensors).</summary>
+    internal IReadOnlyList<ContinuationScore> ScoreContinuations(IReadOnlyList<ContinuationRequest> requests, CancellationToken cancellationToken = default) =>
+        Score([.. requests.Select((r, i) => EncodePair(r, i))], cancellationToken);
 
     private IEnumerable<ContinuationScore> ScoreBatch(EncodedPair[] batch)
     {
