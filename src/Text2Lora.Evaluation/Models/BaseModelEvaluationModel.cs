@@ -17,7 +17,7 @@ namespace Text2Lora.Evaluation.Models;
 /// token's log-softmax probability is summed. Generation is greedy through <see cref="TextGenerator"/> (text stop
 /// sequences, special tokens removed). Prompts: <see cref="PromptStyle.Raw"/> verbatim with the tokenizer's special
 /// tokens; <see cref="PromptStyle.Chat"/> through <see cref="ChatPrompt"/> (the chat template, or plain text when the
-/// model has none). Calls are serialised; not meant for concurrent use.
+/// model has none).
 /// </summary>
 public sealed class BaseModelEvaluationModel : IEvaluationModel, IDisposable
 {
