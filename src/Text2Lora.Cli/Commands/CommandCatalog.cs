@@ -12,5 +12,7 @@ internal static class CommandCatalog
         yield return InfoCommand.Create(hypernetworks);
         yield return GenerateCommand.Create(hypernetworks);
         yield return LogitsCommand.Create();
+        yield return RunCommand.Create();
+        yield return EvalCommand.Create(new EvalModelFactory(hypernetworks).CreateAsync);
     }
 }

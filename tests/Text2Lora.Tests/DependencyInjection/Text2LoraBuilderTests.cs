@@ -58,7 +58,9 @@ public sealed class Text2LoraBuilderTests
         Assert.Contains("Device", ex.Message, StringComparison.Ordinal);
         Assert.Contains("EmbeddingCacheSize", ex.Message, StringComparison.Ordinal);
 
+        // The default loader reads both checkpoint formats; an empty folder is reported with its path.
         using var checkpoint = new TempDirectory();
-        Assert.Throws<InvalidOperationException>(() => Text2LoraBuilder.Create().WithHypernetwork(checkpoint.Path).Build());
+        var missing = Assert.Throws<FileNotFoundException>(() => Text2LoraBuilder.Create().WithHypernetwork(checkpoint.Path).Build());
+        Assert.Contains(checkpoint.Path, missing.Message, StringComparison.Ordinal);
     }
 }

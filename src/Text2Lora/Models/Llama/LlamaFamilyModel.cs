@@ -172,6 +172,18 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         AtomicFile.WriteAllText(Path.Combine(directory, LlamaFamilyConfig.FileName), Config.ToConfigJson(dtypeName, initializerRange));
     }
 
+    /// <summary>
+    /// The number of parameters a model with <paramref name="config"/> has (a tied output head counted once), from the
+    /// module tree built on the <c>meta</c> device: no weights are read or allocated.
+    /// </summary>
+    public static long CountParameters(LlamaFamilyConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Runtime.TorchRuntime.EnsureAvailable();
+        using var model = CreateOnMeta(config);
+        return model.ParameterShapes().Sum(p => p.Shape.Aggregate(1L, (product, size) => product * size));
+    }
+
     /// <summary>A model without weights on the <c>meta</c> device: only names and shapes (for inspection and tests).</summary>
     internal static LlamaFamilyModel CreateOnMeta(LlamaFamilyConfig config, ScalarType dtype = ScalarType.Float32) =>
         new(config, new Device(DeviceType.META), dtype);
