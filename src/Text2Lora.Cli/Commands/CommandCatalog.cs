@@ -16,7 +16,10 @@ internal static class CommandCatalog
         yield return InfoCommand.Create(hypernetworks);
         yield return GenerateCommand.Create(hypernetworks);
         yield return LogitsCommand.Create();
+        yield return RunCommand.Create();
+        yield return EvalCommand.Create(new EvalModelFactory(hypernetworks).CreateAsync);
         yield return TrainCommand.Create(
+            TrainBaseKind.Create,
             () => TrainCommand.For(new TrainCommand.TrainerKind<SftTrainerOptions>(
                 "sft",
                 "Train a T2L hypernetwork end to end through the frozen base model; writes a hypernetwork folder.",

@@ -6,7 +6,10 @@ using Text2Lora.Runtime;
 
 namespace Text2Lora.Cli.Commands;
 
-/// <summary><c>t2l info DIR</c>: describes a PEFT adapter folder or (given a loader) a hypernetwork checkpoint folder.</summary>
+/// <summary>
+/// <c>t2l info DIR</c>: describes a PEFT adapter folder, (given a loader) a hypernetwork checkpoint folder, or a Hugging
+/// Face model folder (from its config and tokenizer files only; the weights are not read).
+/// </summary>
 internal static class InfoCommand
 {
     /// <summary>Files that mark a hypernetwork checkpoint: the reference's <c>hypermod.pt</c>, Text2Lora's <c>hypernetwork.json</c>.</summary>
@@ -14,8 +17,8 @@ internal static class InfoCommand
 
     public static Command Create(IHypernetworkLoader? hypernetworkLoader = null)
     {
-        var directory = new Argument<DirectoryInfo>("DIR") { Description = "A PEFT adapter folder or a hypernetwork checkpoint folder." };
-        var command = new Command("info", "Describe an adapter or hypernetwork folder.") { directory };
+        var directory = new Argument<DirectoryInfo>("DIR") { Description = "A PEFT adapter folder, a hypernetwork checkpoint folder or a model folder." };
+        var command = new Command("info", "Describe an adapter, hypernetwork or model folder.") { directory };
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(directory)!;
@@ -63,7 +66,13 @@ internal static class InfoCommand
             return;
         }
 
-        throw new CliUsageException($"'{path}' is not a folder Text2Lora recognises (expected {PeftAdapterFolder.ConfigFileName}).");
+        if (File.Exists(Path.Combine(path, ModelInfo.ConfigFileName)))
+        {
+            ModelInfo.Describe(path);
+            return;
+        }
+
+        throw new CliUsageException($"'{path}' is not a folder Text2Lora recognises (expected {PeftAdapterFolder.ConfigFileName}, a hypernetwork checkpoint or {ModelInfo.ConfigFileName}).");
     }
 
     private static void DescribeHypernetwork(string path, IHypernetworkLoader loader)

@@ -24,6 +24,14 @@ public sealed record GenerationOptions
     /// <summary>Token-id sequences that end generation when the output ends with one of them.</summary>
     public IReadOnlyList<IReadOnlyList<int>> StopSequences { get; init; } = [];
 
+    /// <summary>
+    /// Called after every token appended to a sequence, with the sequence's row and its new tokens so far; returning
+    /// true ends that sequence with <see cref="FinishReason.StopSequence"/> (not called after an EOS or a token-id stop
+    /// sequence). Runs on the decoding thread, so it also observes tokens as they are produced (streaming). Text stop
+    /// strings, which need the tokenizer, are built on it by <see cref="TextGenerator"/>.
+    /// </summary>
+    public Func<int, IReadOnlyList<int>, bool>? StopWhen { get; init; }
+
     /// <summary>Id used for left padding and after a sequence finished (null: config <c>pad_token_id</c>, else the first EOS, else 0).</summary>
     public int? PadTokenId { get; init; }
 

@@ -90,7 +90,7 @@ internal static class TokenGenerator
                     {
                         finished[row] = FinishReason.EndOfSequence;
                     }
-                    else if (EndsWithStopSequence(outputs[row], options.StopSequences))
+                    else if (EndsWithStopSequence(outputs[row], options.StopSequences) || options.StopWhen?.Invoke(row, outputs[row]) == true)
                     {
                         finished[row] = FinishReason.StopSequence;
                     }

@@ -1,3 +1,4 @@
+using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Encoders;
 using Text2Lora.Runtime;
 using Text2Lora.Tests.Fakes;

@@ -1,3 +1,4 @@
+using Text2Lora.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Text2Lora.Encoders;
 using Text2Lora.Runtime;

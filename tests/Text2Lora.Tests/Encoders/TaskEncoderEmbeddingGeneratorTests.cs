@@ -1,3 +1,4 @@
+using Text2Lora.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;

@@ -75,13 +75,7 @@ public sealed class GenerateToBaseModelTests
     {
         using var work = new TempDirectory();
         var baseModel = FixturePaths.Get("llama", "model");
-        var targets = LlamaFamilyConfig.Load(baseModel).LoraTargets();
-        var modules = new[] { targets.Get("q_proj"), targets.Get("v_proj") };
-        manual_seed(11);
-        var architecture = new HyperModulatorArchitecture { TaskEmbeddingSize = 384, LatentSize = 32, HeadInSize = 64, SharedABHead = true };
-        var config = LoraConfig.Parse("""{"r": 4, "lora_alpha": 8, "use_rslora": true, "target_modules": ["q_proj", "v_proj"]}""");
-        using (var hypernetwork = new T2LHypernetwork(new HyperModulator(architecture, 4, targets.LayerCount, modules), config,
-                   new LoraTargetDescription(targets.LayerCount, modules), "sentence-transformers/all-MiniLM-L6-v2", baseModel))
+        using (var hypernetwork = MiniLmHypernetworks.CreateM())
         {
             HypernetworkCheckpoint.Save(hypernetwork, work.File("hypernetwork"));
         }

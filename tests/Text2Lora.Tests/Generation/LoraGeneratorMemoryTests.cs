@@ -1,7 +1,8 @@
+using Text2Lora.Tests.Infrastructure;
 using System.Diagnostics;
 using Text2Lora.Generation;
 using Text2Lora.Runtime;
-using Text2Lora.Tests.Fakes;
+using Text2Lora.Tests.Hypernetworks;
 using TorchSharp;
 using Xunit.Abstractions;
 
@@ -12,7 +13,7 @@ namespace Text2Lora.Tests.Generation;
 public sealed class NativeMemoryCollection;
 
 /// <summary>
-/// 200 generations (real MiniLM encoder, cache off so every call encodes; FAKE linear hypernetwork) must not
+/// 200 generations (real MiniLM encoder, cache off so every call encodes; real T2L hypernetwork) must not
 /// leak tensors or grow resident memory. The live-tensor count is exact; the RSS bound is loose because the
 /// allocator and GC keep some slack.
 /// </summary>
@@ -30,7 +31,7 @@ public sealed class LoraGeneratorMemoryTests(ITestOutputHelper output)
     public void Two_hundred_generations_do_not_grow_native_memory()
     {
         TorchRuntime.EnsureAvailable();
-        using var hypernetwork = new LinearFakeHypernetwork(384);
+        using var hypernetwork = MiniLmHypernetworks.CreateM();
         var generator = new LoraGenerator(SharedMiniLm.Instance, hypernetwork);
 
         void Run(int count)
@@ -55,7 +56,7 @@ public sealed class LoraGeneratorMemoryTests(ITestOutputHelper output)
 
         output.WriteLine($"live tensors {liveBefore} -> {liveAfter}; RSS {rssBefore / 1048576.0:F1} -> {rssAfter / 1048576.0:F1} MiB");
         Assert.Equal(liveBefore, liveAfter);
-        // One adapter here is ~6 KB; a leak of every adapter would be ~1.2 MB of tensors plus per-tensor native
+        // One adapter here is 8 factors of 4×64 floats (~6 KB); a leak of every adapter would be ~1.2 MB of tensors plus per-tensor native
         // overhead, and a leak of the encoder's [1,384] input or outputs would show in the tensor count above.
         Assert.True(rssAfter - rssBefore < 16L * 1024 * 1024, $"RSS grew by {(rssAfter - rssBefore) / 1048576.0:F1} MiB over 200 generations");
     }

@@ -116,6 +116,24 @@ public sealed class LoraGeneratorTests : IDisposable
     }
 
     [Fact]
+    public async Task Sixteen_parallel_calls_with_the_real_hypernetwork_equal_sequential_calls()
+    {
+        using var hypernetwork = Hypernetworks.MiniLmHypernetworks.CreateM();
+        var generator = new LoraGenerator(SharedMiniLm.Instance, hypernetwork);
+        var descriptions = Enumerable.Range(0, 16).Select(i => $"Task number {i}: answer questions about topic {i * 7}.").ToArray();
+        var sequential = descriptions.Select(generator.FromDescription).ToArray();
+
+        var parallel = await Task.WhenAll(descriptions.Select(d => Task.Run(() => generator.FromDescription(d))));
+
+        for (var i = 0; i < descriptions.Length; i++)
+        {
+            AssertSameAdapter(sequential[i], parallel[i]);
+            sequential[i].Dispose();
+            parallel[i].Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Bad_input_gives_typed_errors_naming_the_parameter()
     {
         var generator = new LoraGenerator(SharedMiniLm.Instance, _hypernetwork);

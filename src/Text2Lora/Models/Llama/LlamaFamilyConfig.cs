@@ -9,6 +9,9 @@ namespace Text2Lora.Models.Llama;
 /// </summary>
 public sealed record LlamaFamilyConfig
 {
+    /// <summary>The file name of a model folder's architecture config.</summary>
+    public const string FileName = "config.json";
+
     /// <summary>The <c>model_type</c> values this library implements.</summary>
     public static IReadOnlyList<string> SupportedModelTypes { get; } = ["llama", "mistral", "qwen2", "gemma2"];
 
@@ -123,12 +126,20 @@ public sealed record LlamaFamilyConfig
         ]);
     }
 
+    /// <summary>
+    /// This config as Hugging Face <c>config.json</c> text, which <see cref="Parse"/> reads back to an equal config.
+    /// <paramref name="torchDtype"/> and <paramref name="initializerRange"/> are recorded as HF records them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options cannot be expressed in this family's <c>config.json</c> (e.g. q/k/v bias without output bias for Llama).</exception>
+    public string ToConfigJson(string torchDtype = "float32", double initializerRange = 0.02) =>
+        ConfigJsonWriter.Write(this, torchDtype, initializerRange);
+
     /// <summary>Reads <c>config.json</c> from a checkpoint folder (or the file itself).</summary>
     /// <exception cref="FileNotFoundException">No config.json.</exception>
     /// <exception cref="ModelFormatException">Invalid JSON, a bad field or an unsupported <c>model_type</c>.</exception>
     public static LlamaFamilyConfig Load(string pathOrDirectory)
     {
-        var path = Directory.Exists(pathOrDirectory) ? Path.Combine(pathOrDirectory, "config.json") : pathOrDirectory;
+        var path = Directory.Exists(pathOrDirectory) ? Path.Combine(pathOrDirectory, FileName) : pathOrDirectory;
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"No 'config.json' at '{pathOrDirectory}'.", path);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Generation;
+using Text2Lora.IO;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Lora;
 using TorchSharp;
@@ -87,6 +88,100 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         logger.LogInformation("Loaded {ModelType} model from {Directory}: {Layers} layers, hidden {Hidden}, {DType} on {Device}.",
             config.ModelType, directory, config.NumHiddenLayers, config.HiddenSize, options.DType, model.Device);
         return model;
+    }
+
+    /// <summary>
+    /// A new model with Hugging Face's random initialisation (see <see cref="WeightInitializer"/>): linear and embedding
+    /// weights from normal(0, <paramref name="initializerRange"/>), norms one, drawn from a generator seeded with
+    /// <paramref name="seed"/> (the same seed gives the same weights). For training from scratch.
+    /// </summary>
+    public static LlamaFamilyModel CreateRandom(LlamaFamilyConfig config, long seed, double initializerRange = 0.02, ModelLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        options ??= new ModelLoadOptions();
+        Runtime.TorchRuntime.EnsureAvailable();
+        var model = new LlamaFamilyModel(config, options.Device ?? CPU, options.DType);
+        try
+        {
+            WeightInitializer.Initialize(model._module, config, seed, initializerRange);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
+        return model;
+    }
+
+    /// <summary>
+    /// The module that owns every weight, with Hugging Face state-dict names (<c>model.layers.0.self_attn.q_proj.weight</c>):
+    /// the parameters a full-parameter training objective optimises. Its parameters are the live weights <see cref="Forward"/>
+    /// uses; they require gradients only after <see cref="SetWeightsTrainable"/>.
+    /// </summary>
+    public nn.Module WeightsModule => _module;
+
+    /// <summary>
+    /// Makes every weight require gradients (<paramref name="trainable"/> true, for full-parameter training) or freezes
+    /// them again (the state after <see cref="Load"/>, for inference and LoRA training).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An adapter is merged into the weights.</exception>
+    public void SetWeightsTrainable(bool trainable)
+    {
+        if (_merged is not null)
+        {
+            throw new InvalidOperationException("Unmerge the adapter before changing whether the base weights train.");
+        }
+
+        foreach (var parameter in _module.parameters())
+        {
+            parameter.requires_grad = trainable;
+        }
+    }
+
+    /// <summary>
+    /// Writes the model as a Hugging Face folder that <see cref="Load"/> (and transformers' <c>from_pretrained</c>) reads:
+    /// <c>model.safetensors</c> (HF key names, the model's dtype, no <c>lm_head.weight</c> when tied), <c>config.json</c>
+    /// and <c>generation_config.json</c>. Each file is written atomically (temporary file + rename); config.json last.
+    /// Tokenizer files are not the model's and are not written.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An adapter is merged into the weights.</exception>
+    public void Save(string directory, double initializerRange = 0.02)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (_merged is not null)
+        {
+            throw new InvalidOperationException("Unmerge the adapter before saving the base model.");
+        }
+
+        Directory.CreateDirectory(directory);
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            var weights = _module.state_dict().Select(kv => KeyValuePair.Create(kv.Key, kv.Value.detach())).ToList();
+            SafetensorsWriter.Write(Path.Combine(directory, SafetensorsCheckpoint.SingleFileName), weights, new Dictionary<string, string> { ["format"] = "pt" });
+        }
+
+        var dtypeName = DType switch
+        {
+            ScalarType.BFloat16 => "bfloat16",
+            ScalarType.Float16 => "float16",
+            _ => "float32",
+        };
+        AtomicFile.WriteAllText(Path.Combine(directory, Tokenization.TokenizerConfig.GenerationConfigFileName), ConfigJsonWriter.WriteGenerationConfig(Config));
+        AtomicFile.WriteAllText(Path.Combine(directory, LlamaFamilyConfig.FileName), Config.ToConfigJson(dtypeName, initializerRange));
+    }
+
+    /// <summary>
+    /// The number of parameters a model with <paramref name="config"/> has (a tied output head counted once), from the
+    /// module tree built on the <c>meta</c> device: no weights are read or allocated.
+    /// </summary>
+    public static long CountParameters(LlamaFamilyConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Runtime.TorchRuntime.EnsureAvailable();
+        using var model = CreateOnMeta(config);
+        return model.ParameterShapes().Sum(p => p.Shape.Aggregate(1L, (product, size) => product * size));
     }
 
     /// <summary>A model without weights on the <c>meta</c> device: only names and shapes (for inspection and tests).</summary>

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Text2Lora.Abstractions;
+using Text2Lora.Models.Llama;
+using Text2Lora.Tokenization;
+using Text2Lora.Training.Configuration;
+using Text2Lora.Training.Data;
+using Text2Lora.Training.Loop;
+using static TorchSharp.torch;
+
+namespace Text2Lora.Training.Pretraining;
+
+/// <summary>
+/// Full-parameter language-model training of a base model from scratch on instruction-formatted task examples:
+/// each example is a task's input with one of the task's descriptions before it (<see cref="DescribedInput"/>), or
+/// with none for a fraction <see cref="BaseModelPretrainingOptions.NoDescriptionFraction"/>, encoded by
+/// <see cref="PromptFormatter"/> (BOS + prompt, then the output and EOS) with the loss on the completion only.
+/// Micro-batches draw examples uniformly from all tasks' training examples and descriptions uniformly from the
+/// task's list, with the run's checkpointed random source. The last
+/// <see cref="BaseModelPretrainingOptions.ValidationExamplesPerTask"/> training examples of every task are held out for
+/// the validation loss, each once with a fixed description and once without.
+/// </summary>
+public sealed class BaseModelPretrainingObjective : ITrainingObjective
+{
+    /// <summary>File in the saved model folder recording the options it was trained with.</summary>
+    public const string OptionsFileName = "t2l_pretraining.json";
+
+    private readonly LlamaFamilyModel _model;
+    private readonly PromptFormatter _formatter;
+    private readonly BaseModelPretrainingOptions _options;
+    private readonly IReadOnlyList<TrainingTask> _tasks;
+    private readonly List<(int Task, TaskExample Example)> _train = [];
+    private readonly List<TokenizedExample> _validation = [];
+    private readonly int _padTokenId;
+
+    /// <summary>Creates the objective; <paramref name="model"/>'s weights must be trainable (<see cref="LlamaFamilyModel.SetWeightsTrainable"/>).</summary>
+    /// <exception cref="ArgumentException">A task has fewer training examples than the validation share plus one, or an example is longer than the model's positions.</exception>
+    public BaseModelPretrainingObjective(LlamaFamilyModel model, ITextTokenizer tokenizer, IReadOnlyList<TrainingTask> tasks, BaseModelPretrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(options);
+        if (tasks.Count == 0)
+        {
+            throw new ArgumentException("At least one training task is needed.", nameof(tasks));
+        }
+
+        _model = model;
+        _formatter = new PromptFormatter(tokenizer, chatTemplate: null);
+        _options = options;
+        _tasks = tasks;
+        _padTokenId = model.Config.PadTokenId ?? (tokenizer.EosTokenIds.Count > 0 ? tokenizer.EosTokenIds[0] : 0);
+        var holdOut = options.ValidationExamplesPerTask;
+        for (var t = 0; t < tasks.Count; t++)
+        {
+            var task = tasks[t];
+            if (task.Train.Count <= holdOut)
+            {
+                throw new ArgumentException($"Task '{task.Name}' has {task.Train.Count} training examples; at least {holdOut + 1} are needed to hold out {holdOut} for validation.", nameof(tasks));
+            }
+
+            var trainCount = task.Train.Count - holdOut;
+            _train.AddRange(task.Train.Take(trainCount).Select(e => (t, e)));
+            for (var j = 0; j < holdOut; j++)
+            {
+                var example = task.Train[trainCount + j];
+                _validation.Add(Tokenize(task, example, task.Descriptions[j % task.Descriptions.Count]));
+                _validation.Add(Tokenize(task, example, null));
+            }
+        }
+    }
+
+    /// <summary>Number of examples micro-batches are drawn from.</summary>
+    public int TrainingExampleCount => _train.Count;
+
+    /// <summary>Number of validation sequences (each held-out example with and without a description).</summary>
+    public int ValidationSequenceCount => _validation.Count;
+
+    /// <inheritdoc />
+    public nn.Module TrainableModule => _model.WeightsModule;
+
+    /// <inheritdoc />
+    public Tensor ComputeLoss(TrainingStepContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var batch = new List<TokenizedExample>(_options.BatchSize);
+        for (var i = 0; i < _options.BatchSize; i++)
+        {
+            var (taskIndex, example) = _train[context.Random.Next(_train.Count)];
+            var task = _tasks[taskIndex];
+            var describe = context.Random.NextDouble() >= _options.NoDescriptionFraction;
+            var description = task.Descriptions[context.Random.Next(task.Descriptions.Count)];
+            batch.Add(Tokenize(task, example, describe ? description : null));
+        }
+
+        using var scope = NewDisposeScope();
+        var (ids, labels, _) = PaddedTokenBatch.Create(batch, _padTokenId, _model.Device);
+        var output = _model.Forward(new ModelForwardInput(ids) { Labels = labels, ComputeLogits = false });
+        return output.Loss!.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public double? ComputeValidationLoss(CancellationToken cancellationToken)
+    {
+        if (_validation.Count == 0)
+        {
+            return null;
+        }
+
+        double weightedSum = 0;
+        long tokens = 0;
+        foreach (var chunk in _validation.Chunk(_options.BatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var (ids, labels, labelled) = PaddedTokenBatch.Create(chunk, _padTokenId, _model.Device);
+            var output = _model.Forward(new ModelForwardInput(ids) { Labels = labels, ComputeLogits = false });
+            weightedSum += output.Loss!.item<float>() * labelled;
+            tokens += labelled;
+        }
+
+        return weightedSum / tokens;
+    }
+
+    /// <summary>
+    /// Writes the model as a Hugging Face folder (<see cref="LlamaFamilyModel.Save"/>), every file of the tokenizer folder
+    /// (tokenizer files, licence, provenance) and <see cref="OptionsFileName"/>.
+    /// </summary>
+    public void SaveArtifact(string directory)
+    {
+        _model.Save(directory, _options.Model.InitializerRange);
+        foreach (var file in Directory.EnumerateFiles(_options.TokenizerDirectory))
+        {
+            var bytes = File.ReadAllBytes(file);
+            IO.AtomicFile.Write(Path.Combine(directory, Path.GetFileName(file)), stream => stream.Write(bytes));
+        }
+
+        TrainerConfigFile.Save(_options, Path.Combine(directory, OptionsFileName));
+    }
+
+    private TokenizedExample Tokenize(TrainingTask task, TaskExample example, string? description)
+    {
+        var tokenized = _formatter.Format(example with { Input = DescribedInput.Compose(description, example.Input) });
+        return tokenized.InputIds.Count <= _model.Config.MaxPositionEmbeddings
+            ? tokenized
+            : throw new ArgumentException($"An example of task '{task.Name}' is {tokenized.InputIds.Count} tokens long, more than max_position_embeddings ({_model.Config.MaxPositionEmbeddings}).", nameof(task));
+    }
+}

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using Text2Lora.Training.Loop;
+
+namespace Text2Lora.Training.Pretraining;
+
+/// <summary>
+/// Options of <see cref="BaseModelTrainer"/> (the schema of its JSON config file): a Llama-architecture base model
+/// trained from scratch, all weights, on instruction-formatted examples of a task suite's training tasks.
+/// Relative paths are resolved against the current directory.
+/// </summary>
+public sealed class BaseModelPretrainingOptions : IValidatableObject
+{
+    /// <summary>Optimizer, schedule, step budget, seed (also the weights' initialisation seed), checkpoints, output folder.</summary>
+    [Required]
+    public TrainingLoopOptions Loop { get; set; } = new();
+
+    /// <summary>The model's shape.</summary>
+    [Required]
+    public BaseModelArchitecture Model { get; set; } = new();
+
+    /// <summary>Task suite folder (<c>suite.yaml</c> plus one folder per task).</summary>
+    [Required]
+    public string TaskSuiteDirectory { get; set; } = "data/task-suite";
+
+    /// <summary>Tasks to train on; empty: the <c>train:</c> list of <c>suite.yaml</c> (held-out tasks are never used).</summary>
+    public List<string> Tasks { get; set; } = [];
+
+    /// <summary>
+    /// Folder with the tokenizer files (<c>tokenizer.model</c>, <c>tokenizer_config.json</c>, …). Every file in it,
+    /// licence and provenance notes included, is copied into the trained model folder.
+    /// </summary>
+    [Required]
+    public string TokenizerDirectory { get; set; } = "data/tokenizers/stories260k";
+
+    /// <summary>Examples per micro-batch.</summary>
+    [Range(1, 65536)]
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Fraction of training examples shown without a description (input only), so the input-only prompt is a real baseline.</summary>
+    [Range(0.0, 1.0)]
+    public double NoDescriptionFraction { get; set; } = 0.25;
+
+    /// <summary>Last examples of each task's train split kept out of training for the validation loss (never the test split).</summary>
+    [Range(0, 100000)]
+    public int ValidationExamplesPerTask { get; set; } = 8;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(TaskSuiteDirectory))
+        {
+            yield return new ValidationResult("taskSuiteDirectory must name a folder.", [nameof(TaskSuiteDirectory)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(TokenizerDirectory))
+        {
+            yield return new ValidationResult("tokenizerDirectory must name a folder.", [nameof(TokenizerDirectory)]);
+        }
+    }
+}
