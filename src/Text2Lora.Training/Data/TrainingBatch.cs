@@ -11,10 +11,11 @@ namespace Text2Lora.Training.Data;
 /// </summary>
 public sealed class TrainingBatch : IDisposable
 {
-    private TrainingBatch(Tensor inputIds, Tensor labels)
+    private TrainingBatch(Tensor inputIds, Tensor labels, long labelledTokens)
     {
         InputIds = inputIds;
         Labels = labels;
+        LabelledTokens = labelledTokens;
     }
 
     /// <summary>Token ids, int64 [N, T].</summary>
@@ -22,6 +23,9 @@ public sealed class TrainingBatch : IDisposable
 
     /// <summary>Labels, int64 [N, T]; −100 on prompt and padding positions.</summary>
     public Tensor Labels { get; }
+
+    /// <summary>Labels the loss counts (each sequence's first label is never predicted: the loss shifts by one).</summary>
+    public long LabelledTokens { get; }
 
     /// <summary>Number of sequences N.</summary>
     public int Count => (int)InputIds.shape[0];
@@ -38,6 +42,7 @@ public sealed class TrainingBatch : IDisposable
         var length = examples.Max(e => e.InputIds.Count);
         var ids = new long[examples.Count * length];
         var labels = new long[examples.Count * length];
+        long labelled = 0;
         for (var i = 0; i < examples.Count; i++)
         {
             var example = examples[i];
@@ -47,9 +52,11 @@ public sealed class TrainingBatch : IDisposable
                 ids[(i * length) + t] = real ? example.InputIds[t] : padTokenId;
                 labels[(i * length) + t] = real ? example.Labels[t] : TokenizedExample.IgnoreIndex;
             }
+
+            labelled += example.Labels.Skip(1).Count(l => l != TokenizedExample.IgnoreIndex);
         }
 
-        return new TrainingBatch(tensor(ids, [examples.Count, length], device: device), tensor(labels, [examples.Count, length], device: device));
+        return new TrainingBatch(tensor(ids, [examples.Count, length], device: device), tensor(labels, [examples.Count, length], device: device), labelled);
     }
 
     /// <summary>

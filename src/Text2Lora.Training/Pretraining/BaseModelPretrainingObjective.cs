@@ -93,10 +93,8 @@ public sealed class BaseModelPretrainingObjective : ITrainingObjective
             batch.Add(Tokenize(task, example, describe ? description : null));
         }
 
-        using var scope = NewDisposeScope();
-        var (ids, labels, _) = PaddedTokenBatch.Create(batch, _padTokenId, _model.Device);
-        var output = _model.Forward(new ModelForwardInput(ids) { Labels = labels, ComputeLogits = false });
-        return output.Loss!.MoveToOuterDisposeScope();
+        using var padded = TrainingBatch.Create(batch, _padTokenId, _model.Device);
+        return padded.Loss(_model, adapters: null);
     }
 
     /// <inheritdoc />
@@ -112,11 +110,10 @@ public sealed class BaseModelPretrainingObjective : ITrainingObjective
         foreach (var chunk in _validation.Chunk(_options.BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var (ids, labels, labelled) = PaddedTokenBatch.Create(chunk, _padTokenId, _model.Device);
-            var output = _model.Forward(new ModelForwardInput(ids) { Labels = labels, ComputeLogits = false });
-            weightedSum += output.Loss!.item<float>() * labelled;
-            tokens += labelled;
+            using var padded = TrainingBatch.Create(chunk, _padTokenId, _model.Device);
+            using var loss = padded.Loss(_model, adapters: null);
+            weightedSum += loss.item<float>() * padded.LabelledTokens;
+            tokens += padded.LabelledTokens;
         }
 
         return weightedSum / tokens;

@@ -75,14 +75,10 @@ public sealed class BaseModelPretrainingTests
         const int I = TokenizedExample.IgnoreIndex;
         TokenizedExample[] examples = [new([1, 10, 11, 2], [I, I, 11, 2]), new([1, 12, 2], [I, 12, 2])];
 
-        var (ids, labels, labelled) = PaddedTokenBatch.Create(examples, padTokenId: 0, TorchSharp.torch.CPU);
-        using (ids)
-        using (labels)
-        {
-            Assert.Equal([1L, 10, 11, 2, 1, 12, 2, 0], ids.data<long>().ToArray());
-            Assert.Equal([(long)I, I, 11, 2, I, 12, 2, I], labels.data<long>().ToArray());
-            Assert.Equal(4, labelled);
-        }
+        using var batch = TrainingBatch.Create(examples, padTokenId: 0, TorchSharp.torch.CPU);
+        Assert.Equal([1L, 10, 11, 2, 1, 12, 2, 0], batch.InputIds.data<long>().ToArray());
+        Assert.Equal([(long)I, I, 11, 2, I, 12, 2, I], batch.Labels.data<long>().ToArray());
+        Assert.Equal(4, batch.LabelledTokens);
     }
 
     [Fact]
