@@ -7,10 +7,11 @@ public sealed partial class HyperModulator
 {
     /// <summary>
     /// SFT start (the reference's <c>zero_init_head</c> + <c>match_lora_init</c>): every head weight is zeroed and its
-    /// bias (when the heads have one) holds a PEFT-initialised LoRA, so training starts from A ~ Kaiming-uniform(a=√5)
-    /// = U(±1/√in) and B = 0 for every task (bias-HyperInit, Beck et al. 2023). Shared A/B heads get the A values
-    /// divided by √2 (their output is A's and B's at once); autoregressive heads emit one rank row, divided by √r
-    /// as the reference does to match the full head's gradient scale.
+    /// bias (when the heads have one) holds PEFT-initialised values, so every task starts from the same adapter
+    /// (bias-HyperInit, Beck et al. 2023). L: A ~ Kaiming-uniform(a=√5) = U(±1/√in) and B = 0, exactly PEFT's init.
+    /// M: the shared head's bias is such A values divided by √2; since A and B are both read from that one output
+    /// (its first in / out columns), B starts from the same values, as in the reference. S: one rank row of A values,
+    /// divided by √2·√r (shared) or √r, as the reference does to match the full head's gradient scale.
     /// </summary>
     /// <param name="generator">Random source of the A values (null: the global generator).</param>
     internal void InitializeForSft(Generator? generator = null)
