@@ -6,12 +6,13 @@ using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Lora;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Sft;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Tests.Training.Trainers;
 
 [Collection(nameof(GlobalTorchRngCollection))]
-public sealed class SftTrainerTests
+public sealed class SftTrainerTests(ITestOutputHelper output)
 {
     private static readonly string[] ArithmeticTasks = ["add_one", "add_two", "add_five", "add_ten"];
 
@@ -46,12 +47,13 @@ public sealed class SftTrainerTests
         var rows = TrainerFixtures.Metrics(dir.Path);
         Assert.Equal(40, rows.Count);
         var (first, last) = TrainerFixtures.FirstAndLast(rows, 5);
+        output.WriteLine($"train loss (mean of 5 steps) {first:F3} → {last:F3}");
         // The base model starts near 11 nats on digit answers; 40 steps of SFT bring it to ≈ 3.6 (observed). Half the
         // starting loss is far beyond the step-to-step noise of 4 tasks × 4 examples (±0.5).
         Assert.True(last < 0.5 * first, $"loss did not fall: {first:F3} → {last:F3}");
 
         // The artifact is an own-format hypernetwork; its adapter for a training description must help the base
-        // model on that task's held-out examples.
+        // model on that task's held-out examples (observed 10.5 → 2.8; the bound asks for less than 0.6×).
         using var hypernetwork = HypernetworkCheckpoint.Load(result.ArtifactDirectory);
         Assert.Equal(SharedMiniLm.Instance.Id, hypernetwork.EncoderId);
         using var baseModel = Text2Lora.Training.Models.LoadedBaseModel.Load(TrainerFixtures.Stories260k);
@@ -65,6 +67,7 @@ public sealed class SftTrainerTests
         using var without = batch.Loss(baseModel.Model, null);
         using var with = batch.Loss(baseModel.Model, active);
         adapters[0].Dispose();
+        output.WriteLine($"add_one held-out loss: base {without.item<float>():F3}, with the generated adapter {with.item<float>():F3}");
         Assert.True(with.item<float>() < 0.6 * without.item<float>(), $"generated adapter: {without.item<float>():F3} → {with.item<float>():F3}");
     }
 
