@@ -1,3 +1,4 @@
+using Text2Lora.Training.Configuration;
 using System.ComponentModel.DataAnnotations;
 using Text2Lora.Training.Loop;
 
@@ -6,9 +7,9 @@ namespace Text2Lora.Training.Pretraining;
 /// <summary>
 /// Options of <see cref="BaseModelTrainer"/> (the schema of its JSON config file): a Llama-architecture base model
 /// trained from scratch, all weights, on instruction-formatted examples of a task suite's training tasks.
-/// Relative paths are resolved against the current directory.
+/// Relative paths in a config file are resolved against the file's folder, as for the other trainers.
 /// </summary>
-public sealed class BaseModelPretrainingOptions : IValidatableObject
+public sealed class BaseModelPretrainingOptions : IValidatableObject, IConfigFilePaths
 {
     /// <summary>Optimizer, schedule, step budget, seed (also the weights' initialisation seed), checkpoints, output folder.</summary>
     [Required]
@@ -56,5 +57,14 @@ public sealed class BaseModelPretrainingOptions : IValidatableObject
         {
             yield return new ValidationResult("tokenizerDirectory must name a folder.", [nameof(TokenizerDirectory)]);
         }
+    }
+
+    /// <inheritdoc />
+    public void ResolvePaths(string baseDirectory)
+    {
+        // Null sections are reported by validation, which runs next.
+        TaskSuiteDirectory = ConfigPaths.Resolve(TaskSuiteDirectory, baseDirectory);
+        TokenizerDirectory = ConfigPaths.Resolve(TokenizerDirectory, baseDirectory);
+        Loop?.OutputDirectory = ConfigPaths.Resolve(Loop.OutputDirectory, baseDirectory);
     }
 }
