@@ -6,7 +6,7 @@ namespace Text2Lora.Cli.Commands;
 /// <summary>
 /// <c>t2l train base --config FILE.json [--output DIR] [--resume]</c>: trains the tiny Llama base model from scratch
 /// (<see cref="BaseModelTrainer"/>); the config file is a serialized <see cref="BaseModelPretrainingOptions"/>
-/// (e.g. <c>configs/base-tiny.json</c>). Register with <c>TrainCommand.Create(TrainBaseKind.Create, …)</c>.
+/// (e.g. <c>configs/reproduce/base.json</c>). Register with <c>TrainCommand.Create(TrainBaseKind.Create, …)</c>.
 /// </summary>
 internal static class TrainBaseKind
 {

@@ -11,8 +11,11 @@ namespace Text2Lora.Evaluation.Benchmarks;
 /// the test split <c>test.jsonl</c>, one <c>{"input", "output"}</c> object per line; ids are the 0-based positions.
 /// The prompt is the input alone, as the trainers' <see cref="PromptFormatter"/> shows it: the chat user turn in the T2L
 /// format (plain text for a model without a chat template), verbatim in the harness format. Task descriptions are not
-/// put in the prompt — they reach the model through a generated adapter. Scored by generation with
-/// <see cref="AnswerMatching.ExactText"/> against the output.
+/// put in the prompt — they reach the model through a generated adapter. Scored by generation with the task's
+/// <c>scoring:</c> rule from <c>metadata.yaml</c> (<see cref="TaskScoringRules"/>): <c>exact</c> is a case-sensitive
+/// comparison of the trimmed answer (<see cref="AnswerMatching.CaseSensitiveText"/>), <c>numeric</c> compares the first
+/// integer (<see cref="AnswerMatching.FirstInteger"/>). Without a <c>scoring:</c> key (the T2L reference's task
+/// folders) the answer is compared as the reference's <c>get_accuracy</c> does (<see cref="AnswerMatching.ExactText"/>).
 /// </summary>
 public sealed class TaskSuiteBenchmark : IBenchmark
 {
@@ -38,13 +41,20 @@ public sealed class TaskSuiteBenchmark : IBenchmark
         }
 
         var examples = TaskFolderReader.ReadExamples(Path.Combine(path, TaskFolderReader.TestFileName));
+        var metadataPath = Path.Combine(path, TaskFolderReader.MetadataFileName);
+        var matching = (File.Exists(metadataPath) ? TaskFolderReader.ReadMetadata(metadataPath).Scoring : null) switch
+        {
+            TaskScoring.Exact => AnswerMatching.CaseSensitiveText,
+            TaskScoring.Numeric => AnswerMatching.FirstInteger,
+            _ => AnswerMatching.ExactText,
+        };
         return examples
             .Take(limit ?? int.MaxValue)
             .Select((example, i) => (EvaluationItem)new GenerationItem(
                 i.ToString(CultureInfo.InvariantCulture),
                 format == PromptFormat.Harness ? EvaluationPrompt.Raw(example.Input) : EvaluationPrompt.Chat(example.Input),
                 [example.Output],
-                AnswerMatching.ExactText,
+                matching,
                 []))
             .ToList();
     }

@@ -5,6 +5,7 @@ using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Results;
 using Text2Lora.Evaluation.Scoring;
+using Text2Lora.Training.Data;
 
 namespace Text2Lora.Evaluation.Running;
 
@@ -77,7 +78,7 @@ public sealed partial class BenchmarkEvaluator
     {
         MultipleChoiceItem when options.MultipleChoiceScoring == ScoringMethod.LogLikelihood => MultipleChoiceScoring.MetricName(options.Normalization),
         MultipleChoiceItem => "acc",
-        GenerationItem { Matching: AnswerMatching.NumericValue } => NumericMetric,
+        GenerationItem { Matching: AnswerMatching.NumericValue or AnswerMatching.FirstInteger } => NumericMetric,
         GenerationItem => ExactMetric,
         _ => "acc",
     };
@@ -143,7 +144,14 @@ public sealed partial class BenchmarkEvaluator
         bool correct;
         string? prediction;
         string metric;
-        if (item.Matching == AnswerMatching.NumericValue)
+        if (item.Matching is AnswerMatching.CaseSensitiveText or AnswerMatching.FirstInteger)
+        {
+            var scoring = item.Matching == AnswerMatching.FirstInteger ? TaskScoring.Numeric : TaskScoring.Exact;
+            prediction = scoring == TaskScoring.Numeric ? TaskScoringRules.FirstInteger(output)?.ToString(CultureInfo.InvariantCulture) : output.Trim();
+            correct = item.GoldAnswers.Any(gold => TaskScoringRules.IsCorrect(scoring, output, gold));
+            metric = scoring == TaskScoring.Numeric ? NumericMetric : ExactMetric;
+        }
+        else if (item.Matching == AnswerMatching.NumericValue)
         {
             var number = NumericAnswer.ExtractLast(output);
             prediction = number?.ToString(CultureInfo.InvariantCulture);

@@ -8,4 +8,13 @@ public enum AnswerMatching
 
     /// <summary>The last number in the generated text equals the reference number (GSM8K style, see <see cref="NumericAnswer"/>).</summary>
     NumericValue,
+
+    /// <summary>
+    /// The trimmed text equals the reference exactly, case included (a task suite's <c>exact</c> rule, see
+    /// <see cref="Text2Lora.Training.Data.TaskScoringRules"/>).
+    /// </summary>
+    CaseSensitiveText,
+
+    /// <summary>The first integer in the generated text equals the reference's (a task suite's <c>numeric</c> rule).</summary>
+    FirstInteger,
 }

@@ -34,15 +34,28 @@ public static class TaskFolderReader
         }
 
         string testPath = Path.Combine(taskDirectory, TestFileName);
+        var metadata = ReadMetadata(Path.Combine(taskDirectory, MetadataFileName));
         return new TrainingTask(
             Path.GetFileName(Path.TrimEndingDirectorySeparator(taskDirectory)),
-            ReadDescriptions(Path.Combine(taskDirectory, MetadataFileName)),
+            metadata.Descriptions,
             ReadExamples(Path.Combine(taskDirectory, TrainFileName)),
-            File.Exists(testPath) ? ReadExamples(testPath) : []);
+            File.Exists(testPath) ? ReadExamples(testPath) : [])
+        {
+            Scoring = metadata.Scoring,
+            Family = metadata.Family,
+        };
     }
 
     /// <summary>The <c>descriptions:</c> list of a <c>metadata.yaml</c>; other keys are ignored.</summary>
-    public static IReadOnlyList<string> ReadDescriptions(string metadataPath)
+    public static IReadOnlyList<string> ReadDescriptions(string metadataPath) => ReadMetadata(metadataPath).Descriptions;
+
+    /// <summary>
+    /// The keys of a <c>metadata.yaml</c> this project uses: <c>descriptions:</c> (required, a non-empty list),
+    /// <c>scoring:</c> (optional: <c>exact</c> or <c>numeric</c>) and <c>family:</c> (optional).
+    /// Other keys are ignored.
+    /// </summary>
+    /// <exception cref="TaskDataFormatException">The file is missing or malformed, or a key has an invalid value; names the file and line.</exception>
+    public static TaskMetadata ReadMetadata(string metadataPath)
     {
         if (!File.Exists(metadataPath))
         {
@@ -81,7 +94,24 @@ public static class TaskFolderReader
             descriptions.Add(text);
         }
 
-        return descriptions.Count > 0 ? descriptions : throw new TaskDataFormatException(metadataPath, "'descriptions' is empty");
+        if (descriptions.Count == 0)
+        {
+            throw new TaskDataFormatException(metadataPath, "'descriptions' is empty");
+        }
+
+        TaskScoring? scoring = null;
+        if (root.Children.TryGetValue(new YamlScalarNode("scoring"), out YamlNode? scoringNode))
+        {
+            scoring = scoringNode is YamlScalarNode { Value: "exact" } ? TaskScoring.Exact
+                : scoringNode is YamlScalarNode { Value: "numeric" } ? TaskScoring.Numeric
+                : throw new TaskDataFormatException(metadataPath, "'scoring' must be 'exact' or 'numeric'", (int)scoringNode.Start.Line);
+        }
+
+        string? family = root.Children.TryGetValue(new YamlScalarNode("family"), out YamlNode? familyNode)
+            ? familyNode is YamlScalarNode { Value: { Length: > 0 } name } ? name
+                : throw new TaskDataFormatException(metadataPath, "'family' must be a non-empty string", (int)familyNode.Start.Line)
+            : null;
+        return new TaskMetadata(descriptions, scoring, family);
     }
 
     /// <summary>Reads a JSONL file of examples; blank lines are skipped.</summary>

@@ -59,4 +59,33 @@ public sealed class TaskSuiteBenchmarkTests
         var ex = Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(dir.Path, PromptFormat.T2l));
         Assert.Equal(dir.File("test.jsonl"), ex.FilePath);
     }
+
+    [Theory]
+    [InlineData("uppercase_word", AnswerMatching.CaseSensitiveText)]
+    [InlineData("add_one", AnswerMatching.FirstInteger)]
+    public void Suite_tasks_are_scored_by_their_metadata_rule(string task, AnswerMatching expected)
+    {
+        var items = new TaskSuiteBenchmark().Load(Path.Combine(CommittedSuiteRoot, task), PromptFormat.T2l, limit: 2).Cast<GenerationItem>().ToList();
+
+        Assert.All(items, item => Assert.Equal(expected, item.Matching));
+    }
+
+    [Fact]
+    public void Case_sensitive_and_first_integer_rules_score_generated_text()
+    {
+        Assert.True(Score(AnswerMatching.CaseSensitiveText, " APPLE\n", "APPLE"));
+        Assert.False(Score(AnswerMatching.CaseSensitiveText, "apple", "APPLE")); // ExactText would accept it
+        Assert.True(Score(AnswerMatching.FirstInteger, "6, then 7", "6"));
+        Assert.False(Score(AnswerMatching.FirstInteger, "5 6", "6"));
+    }
+
+    private static string CommittedSuiteRoot => Text2Lora.Tests.TaskSuite.CommittedSuite.Root;
+
+    private static bool Score(AnswerMatching matching, string output, string gold)
+    {
+        var item = new GenerationItem("0", EvaluationPrompt.Raw("x"), [gold], matching, []);
+        var model = new FakeEvaluationModel { GenerateRule = _ => output };
+        var report = new Text2Lora.Evaluation.Running.BenchmarkEvaluator(model).EvaluateAsync("tasks", [item]).GetAwaiter().GetResult();
+        return report.Items[0].Correct;
+    }
 }

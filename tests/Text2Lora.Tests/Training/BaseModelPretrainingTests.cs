@@ -19,7 +19,7 @@ public sealed class BaseModelPretrainingTests
     [Fact]
     public void The_committed_config_is_valid_and_trains_only_on_the_suites_training_tasks()
     {
-        var options = TrainerConfigFile.Load<BaseModelPretrainingOptions>(Path.Combine(RepositoryRoot, "configs", "base-tiny.json"));
+        var options = TrainerConfigFile.Load<BaseModelPretrainingOptions>(Path.Combine(RepositoryRoot, "configs", "reproduce", "base.json"));
         var manifest = TaskSuiteManifest.Read(Path.Combine(RepositoryRoot, options.TaskSuiteDirectory));
 
         Assert.Empty(options.Tasks); // empty: the manifest's train list
@@ -32,7 +32,7 @@ public sealed class BaseModelPretrainingTests
     public void The_committed_base_model_loads_normally_and_matches_the_committed_config()
     {
         var folder = Path.Combine(RepositoryRoot, "models", "t2l-tiny-base");
-        var options = TrainerConfigFile.Load<BaseModelPretrainingOptions>(Path.Combine(RepositoryRoot, "configs", "base-tiny.json"));
+        var options = TrainerConfigFile.Load<BaseModelPretrainingOptions>(Path.Combine(RepositoryRoot, "configs", "reproduce", "base.json"));
         using var model = LlamaFamilyModel.Load(folder);
         var tokenizer = TokenizerLoader.Load(folder);
 

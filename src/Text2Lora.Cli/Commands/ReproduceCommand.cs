@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Text2Lora.Cli.Reproduction;
+using Text2Lora.Runtime;
+using Text2Lora.Training.Configuration;
+
+namespace Text2Lora.Cli.Commands;
+
+/// <summary>
+/// <c>t2l reproduce --config FILE.json [--output DIR] [--resume] [--no-publish]</c>: the embedded small-scale T2L
+/// reproduction in one command (<see cref="ReproductionPipeline"/>): trains the tiny base model, the oracle and
+/// multi-task LoRAs and both T2L hypernetworks, scores every row on the task suite, writes the results table and
+/// publishes the artifacts. Each trainer shows a progress bar.
+/// </summary>
+internal static class ReproduceCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "Pipeline config (e.g. configs/reproduce/pipeline.json).", Required = true };
+        var output = new Option<DirectoryInfo?>("--output") { Description = "Output folder (overrides outputDirectory)." };
+        var resume = new Option<bool>("--resume") { Description = "Skip finished stages of the output folder and continue an interrupted one." };
+        var noPublish = new Option<bool>("--no-publish") { Description = "Write results only into the output folder: leave resultsFile and the published models untouched." };
+        var command = new Command("reproduce", "Reproduce T2L at small scale: train the tiny base, LoRAs and hypernetworks, evaluate, write the results table.")
+        {
+            config, output, resume, noPublish,
+        };
+        command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(async () =>
+        {
+            var options = TrainerConfigFile.Load<ReproductionOptions>(parse.GetValue(config)!.FullName, o =>
+            {
+                if (parse.GetValue(output) is { } dir)
+                {
+                    o.OutputDirectory = dir.FullName;
+                }
+
+                if (parse.GetValue(noPublish))
+                {
+                    o.ResultsFile = "";
+                    o.PublishDirectory = "";
+                }
+            });
+            TorchRuntime.EnsureAvailable();
+            using var loggerFactory = CliLogging.CreateFactory();
+            var pipeline = new ReproductionPipeline(options, loggerFactory, TrainingProgressView.RunAsync);
+            var report = await pipeline.RunAsync(parse.GetValue(resume), cancellationToken).ConfigureAwait(false);
+            var summary = report.Split('\n').SkipWhile(l => !l.StartsWith("## Summary", StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith('|'));
+            foreach (var line in summary)
+            {
+                Console.WriteLine(line);
+            }
+
+            Console.WriteLine($"results: {Path.Combine(options.OutputDirectory, ReproductionPipeline.ResultsFileName)}");
+        }));
+        return command;
+    }
+}

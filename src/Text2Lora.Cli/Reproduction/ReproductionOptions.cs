@@ -1,0 +1,102 @@
+using System.ComponentModel.DataAnnotations;
+using Text2Lora.Training.Configuration;
+
+namespace Text2Lora.Cli.Reproduction;
+
+/// <summary>
+/// The schema of <c>t2l reproduce</c>'s config file (e.g. <c>configs/reproduce/pipeline.json</c>): the task suite, one
+/// trainer config file per stage (each also usable on its own with <c>t2l train …</c>), the evaluation settings and where
+/// the results and the published artifacts go. Relative paths are relative to the config file. The pipeline overrides
+/// each stage config's base model, task lists and output folder, so every stage sees the same suite and the freshly
+/// trained base model.
+/// </summary>
+internal sealed class ReproductionOptions : IConfigFilePaths, IValidatableObject
+{
+    /// <summary>Folder every stage writes into (<c>base/</c>, <c>oracle/&lt;task&gt;/</c>, <c>multitask/</c>, <c>sft/</c>, <c>recon/</c>, <c>results.md</c>).</summary>
+    public string OutputDirectory { get; set; } = "";
+
+    /// <summary>Task suite folder (<c>suite.yaml</c>: the training and held-out tasks).</summary>
+    public string TaskSuiteDirectory { get; set; } = "";
+
+    /// <summary>Config of the base model (<c>t2l train base</c>).</summary>
+    public string BaseModelConfig { get; set; } = "";
+
+    /// <summary>Config of one oracle LoRA (<c>t2l train lora</c>); the pipeline trains one per training task.</summary>
+    public string OracleLoraConfig { get; set; } = "";
+
+    /// <summary>Config of the multi-task LoRA (<c>t2l train lora</c>) trained on all training tasks.</summary>
+    public string MultiTaskLoraConfig { get; set; } = "";
+
+    /// <summary>Config of the T2L hypernetwork trained by SFT (<c>t2l train sft</c>).</summary>
+    public string SftConfig { get; set; } = "";
+
+    /// <summary>Config of the T2L hypernetwork trained by reconstruction of the oracle LoRAs (<c>t2l train recon</c>).</summary>
+    public string ReconstructionConfig { get; set; } = "";
+
+    /// <summary>How the rows of the results table are measured.</summary>
+    public ReproductionEvaluationOptions Evaluation { get; set; } = new();
+
+    /// <summary>Where the results table is written (besides <c>results.md</c> in the output folder); empty: nowhere else.</summary>
+    public string ResultsFile { get; set; } = "";
+
+    /// <summary>
+    /// Folder the final artifacts are copied into (<c>t2l-tiny-base</c>, <c>t2l-tiny-sft</c>, <c>t2l-tiny-recon</c>),
+    /// each replacing the previous folder as a whole; empty: not published.
+    /// </summary>
+    public string PublishDirectory { get; set; } = "";
+
+    /// <inheritdoc />
+    public void ResolvePaths(string baseDirectory)
+    {
+        OutputDirectory = Resolve(OutputDirectory, baseDirectory);
+        TaskSuiteDirectory = Resolve(TaskSuiteDirectory, baseDirectory);
+        BaseModelConfig = Resolve(BaseModelConfig, baseDirectory);
+        OracleLoraConfig = Resolve(OracleLoraConfig, baseDirectory);
+        MultiTaskLoraConfig = Resolve(MultiTaskLoraConfig, baseDirectory);
+        SftConfig = Resolve(SftConfig, baseDirectory);
+        ReconstructionConfig = Resolve(ReconstructionConfig, baseDirectory);
+        ResultsFile = Resolve(ResultsFile, baseDirectory);
+        PublishDirectory = Resolve(PublishDirectory, baseDirectory);
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (value, name) in new[]
+        {
+            (OutputDirectory, nameof(OutputDirectory)), (TaskSuiteDirectory, nameof(TaskSuiteDirectory)),
+            (BaseModelConfig, nameof(BaseModelConfig)), (OracleLoraConfig, nameof(OracleLoraConfig)),
+            (MultiTaskLoraConfig, nameof(MultiTaskLoraConfig)), (SftConfig, nameof(SftConfig)),
+            (ReconstructionConfig, nameof(ReconstructionConfig)),
+        })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                yield return new ValidationResult($"{JsonName(name)} must name a path.", [name]);
+            }
+        }
+
+        foreach (var (value, name) in new[]
+        {
+            (BaseModelConfig, nameof(BaseModelConfig)), (OracleLoraConfig, nameof(OracleLoraConfig)),
+            (MultiTaskLoraConfig, nameof(MultiTaskLoraConfig)), (SftConfig, nameof(SftConfig)),
+            (ReconstructionConfig, nameof(ReconstructionConfig)),
+        })
+        {
+            if (!string.IsNullOrWhiteSpace(value) && !File.Exists(value))
+            {
+                yield return new ValidationResult($"{JsonName(name)}: the file '{value}' does not exist.", [name]);
+            }
+        }
+
+        if (Evaluation is null)
+        {
+            yield return new ValidationResult("evaluation must be an object.", [nameof(Evaluation)]);
+        }
+    }
+
+    private static string Resolve(string path, string baseDirectory) =>
+        string.IsNullOrWhiteSpace(path) || Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
+
+    private static string JsonName(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+}
