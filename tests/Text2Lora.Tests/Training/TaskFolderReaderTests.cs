@@ -89,4 +89,29 @@ public sealed class TaskFolderReaderTests
         File.WriteAllText(folder.File("train.jsonl"), "{\"input\": \"a\", \"output\": \"b\"}\n");
         Assert.Empty(TaskFolderReader.ReadTask(folder.Path).Test);
     }
+
+    [Fact]
+    public void Suite_metadata_gives_scoring_and_family_and_reference_folders_have_none()
+    {
+        var suite = Text2Lora.Tests.TaskSuite.CommittedSuite.Root;
+        var addOne = TaskFolderReader.ReadTask(Path.Combine(suite, "add_one"));
+        var uppercase = TaskFolderReader.ReadTask(Path.Combine(suite, "uppercase_word"));
+        var reference = TaskFolderReader.ReadTask(FixturePaths.Get("tasks", "lol_717"));
+
+        Assert.Equal((TaskScoring.Numeric, "arithmetic"), (addOne.Scoring, addOne.Family));
+        Assert.Equal((TaskScoring.Exact, "letters"), (uppercase.Scoring, uppercase.Family));
+        Assert.Equal((null, null), (reference.Scoring, reference.Family));
+    }
+
+    [Fact]
+    public void An_unknown_scoring_rule_is_named_with_its_line()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllText(folder.File("metadata.yaml"), "name: t\nscoring: fuzzy\ndescriptions:\n- Do it.\n");
+
+        var ex = Assert.Throws<TaskDataFormatException>(() => TaskFolderReader.ReadMetadata(folder.File("metadata.yaml")));
+        Assert.Equal(folder.File("metadata.yaml"), ex.FilePath);
+        Assert.Equal(2, ex.LineNumber);
+        Assert.Contains("'scoring'", ex.Message, StringComparison.Ordinal);
+    }
 }
