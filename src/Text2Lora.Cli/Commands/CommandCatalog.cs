@@ -18,6 +18,7 @@ internal static class CommandCatalog
         yield return LogitsCommand.Create();
         yield return RunCommand.Create();
         yield return ReproduceCommand.Create();
+        yield return DemoCommand.Create(hypernetworks);
         yield return EvalCommand.Create(new EvalModelFactory(hypernetworks).CreateAsync);
         yield return TrainCommand.Create(
             TrainBaseKind.Create,

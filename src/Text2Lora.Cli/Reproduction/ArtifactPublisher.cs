@@ -24,7 +24,7 @@ internal static class ArtifactPublisher
         foreach (var (name, source, stage, what) in new[]
         {
             (BaseModelName, artifacts.BaseModelDirectory, ReproductionPipeline.BaseStage,
-                "A tiny Llama-architecture base model trained from scratch by `t2l train base` on instruction-formatted examples (`{description}\\nInput: {input}` → ` {output}`, and 25 % input only) of the task suite's training tasks. Hugging Face format; loads with `LlamaFamilyModel.Load`."),
+                "A tiny Llama-architecture base model trained from scratch by `t2l train base` on instruction-formatted examples (`{description}\\nInput: {input}` → ` {output}`, and 25 % input only) of the task suite's training tasks. Hugging Face format (`config.json`, `model.safetensors`, tokenizer files; the training options in `t2l_pretraining.json`); loads with `LlamaFamilyModel.Load` and `TokenizerLoader.Load`, and with transformers' `LlamaForCausalLM`. The tokenizer is stories260K's 512-piece SentencePiece model (MIT, Andrej Karpathy; see `LICENSE` and `PROVENANCE.md`)."),
             (SftName, artifacts.SftDirectory, ReproductionPipeline.SftStage,
                 "A T2L hypernetwork trained by SFT (`t2l train sft`) through the frozen `t2l-tiny-base` on the suite's training tasks, with the all-MiniLM-L6-v2 task encoder. `t2l demo` uses it."),
             (ReconstructionName, artifacts.ReconstructionDirectory, ReproductionPipeline.ReconstructionStage,
