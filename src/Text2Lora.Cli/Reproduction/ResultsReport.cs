@@ -115,7 +115,7 @@ internal sealed class ResultsReport(
         text.AppendLine("dotnet run --project src/Text2Lora.Cli -c Release -- reproduce --config configs/reproduce/pipeline.json");
         text.AppendLine("```");
         text.AppendLine();
-        text.AppendLine("It writes `runs/reproduce/` (every stage's checkpoints, metrics and `answers.jsonl` with each generated answer), this file, and the published models `models/t2l-tiny-base`, `models/t2l-tiny-sft` and `models/t2l-tiny-recon`. `--output DIR --no-publish` reruns it elsewhere without touching the committed files; `--resume` continues an interrupted run.");
+        text.AppendLine("It writes `runs/reproduce/` (every stage's checkpoints, metrics and `answers.jsonl` with each generated answer), this file, and the published models `models/t2l-tiny-base`, `models/t2l-tiny-sft` and `models/t2l-tiny-recon`. `--output DIR --no-publish` reruns it elsewhere without touching the committed files, and `bash eng/check-reproduction.sh DIR` then compares that rerun with the committed weights (byte for byte) and with the scores above; `--resume` continues an interrupted run.");
         return text.ToString();
     }
 
