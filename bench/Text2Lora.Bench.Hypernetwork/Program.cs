@@ -61,18 +61,16 @@ for (var i = 0; i < 3; i++)
 }
 
 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant}: peak RSS after warm-up {PeakRssMiB():F0} MiB"));
+// Full generations and forward passes alone alternate, so drift (turbo, page cache, other load) hits both alike.
 var times = new List<double>(iterations);
+var forwardTimes = new List<double>(iterations);
 for (var i = 0; i < iterations; i++)
 {
     var watch = Stopwatch.StartNew();
     Generate();
     times.Add(watch.Elapsed.TotalMilliseconds);
-}
 
-var forwardTimes = new List<double>(iterations);
-for (var i = 0; i < iterations; i++)
-{
-    var watch = Stopwatch.StartNew();
+    watch.Restart();
     using (no_grad())
     using (var output = hypernetwork.Module.Generate(embedding))
     {
