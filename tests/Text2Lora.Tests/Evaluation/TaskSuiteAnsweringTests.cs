@@ -5,11 +5,13 @@ using Text2Lora.Models.Llama;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary>Answering task-suite prompts by greedy generation, against transformers' greedy sample of stories260k.</summary>
+[Collection(nameof(Text2Lora.Tests.Hypernetworks.NativeMemoryCollection))]
 public sealed class TaskSuiteAnsweringTests
 {
     [Fact]
@@ -46,6 +48,24 @@ public sealed class TaskSuiteAnsweringTests
         Assert.True(mixed[0].Correct); // no adapter: transformers' greedy continuation
         Assert.Equal(alone[0].Generated, mixed[1].Generated);
         Assert.NotEqual(mixed[0].Generated, mixed[1].Generated); // the adapter is strong enough to change the answer
+    }
+
+    [Fact]
+    public void Answering_with_mixed_adapters_leaves_no_live_tensors()
+    {
+        using var model = LlamaFamilyModel.Load(FixturePaths.Get("stories260k", "model"));
+        var tokenizer = TokenizerLoader.Load(FixturePaths.Get("stories260k", "model"));
+        using var adapter = StrongAdapter(model);
+        var prompts = Enumerable.Range(0, 5).Select(i => new TaskSuitePrompt("t", i, "Lily", "x", TaskScoring.Exact, i % 2 == 0 ? adapter : null)).ToList();
+
+        TaskSuiteAnswering.Answer(model, tokenizer, prompts, batchSize: 2, maxNewTokens: 4); // warm-up (lazy tables)
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (var i = 0; i < 3; i++)
+        {
+            TaskSuiteAnswering.Answer(model, tokenizer, prompts, batchSize: 2, maxNewTokens: 4);
+        }
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     [Theory]
