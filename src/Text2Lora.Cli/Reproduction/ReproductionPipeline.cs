@@ -12,9 +12,6 @@ using Text2Lora.Training.Sft;
 
 namespace Text2Lora.Cli.Reproduction;
 
-/// <summary>Runs one trainer, showing its progress (the CLI passes its progress bar).</summary>
-internal delegate Task<TrainingResult> TrainerRunner(int totalSteps, string title, Func<IProgress<TrainingProgress>, Task<TrainingResult>> run);
-
 /// <summary>
 /// The embedded small-scale reproduction of T2L (issue 6), stage by stage, each stage the project's own trainer run
 /// with its own config file: (1) the tiny base model from scratch on the suite's training tasks; (2) one oracle LoRA
