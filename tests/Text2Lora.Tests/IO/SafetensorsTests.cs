@@ -67,6 +67,27 @@ public sealed class SafetensorsTests
     }
 
     [Fact]
+    public void Tensors_at_unaligned_offsets_read_in_any_order_and_reads_after_dispose_throw()
+    {
+        // Odd-sized tensors put every later tensor at an offset that is not page- (or even 4-byte-) aligned; each read
+        // maps just that tensor's bytes.
+        using var dir = new TempDirectory();
+        using var scope = NewDisposeScope();
+        var tensors = Enumerable.Range(0, 6).Select(i => (Name: $"t{i}", Value: arange(1000 + (i * 777), dtype: ScalarType.Int8) + (sbyte)i)).ToList();
+        tensors.Add(("big", arange(3 * 4096 + 5, dtype: ScalarType.Float32)));
+        SafetensorsWriter.Write(dir.File("u.safetensors"), tensors.Select(t => KeyValuePair.Create(t.Name, t.Value)).ToList());
+
+        var file = SafetensorsFile.Open(dir.File("u.safetensors"));
+        foreach (var (name, value) in Enumerable.Reverse(tensors))
+        {
+            TensorAssert.BitEqual(value, file.ReadTensor(name));
+        }
+
+        file.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => file.ReadTensor("big"));
+    }
+
+    [Fact]
     public void Writes_non_contiguous_tensors_in_logical_order()
     {
         using var dir = new TempDirectory();
