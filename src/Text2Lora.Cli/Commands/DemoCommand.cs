@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
@@ -16,13 +17,14 @@ using static TorchSharp.torch;
 namespace Text2Lora.Cli.Commands;
 
 /// <summary>
-/// <c>t2l demo [--description TEXT] [--input TEXT]... [--save-adapter DIR] [--model DIR] [--hypernetwork DIR]</c>: the
+/// <c>t2l demo [--description TEXT] [--input TEXT]... [--save-adapter DIR] [--model DIR] [--hypernetwork DIR] [--max-new-tokens N]</c>: the
 /// README's first command. Generates a LoRA adapter from the description with the committed T2L hypernetwork
 /// (<c>models/t2l-tiny-recon</c>, trained by <c>t2l reproduce</c>) for the committed tiny base model
 /// (<c>models/t2l-tiny-base</c>), answers a few inputs greedily without and with it (and, for comparison, with the
 /// description in the prompt), prints the answers side by side, and optionally saves the adapter as a PEFT folder.
 /// The prompts are the ones the models were trained with: <c>&lt;s&gt;{input}</c> for the plain and adapted base model,
 /// <c>&lt;s&gt;{description}\nInput: {input}</c> (<see cref="DescribedInput"/>) for the description in the prompt.
+/// Loading logs through <see cref="CliLogging"/>; the logger is flushed before the table is printed.
 /// </summary>
 internal static class DemoCommand
 {
@@ -83,11 +85,12 @@ internal static class DemoCommand
         Validate(request);
         TorchRuntime.EnsureAvailable();
         var clock = Stopwatch.StartNew();
+        using var loggerFactory = CliLogging.CreateFactory();
         var tokenizer = TokenizerLoader.Load(request.ModelDirectory);
-        using var model = LlamaFamilyModel.Load(request.ModelDirectory, cancellationToken: cancellationToken);
+        using var model = LlamaFamilyModel.Load(request.ModelDirectory, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
         using var hypernetwork = loader.Load(request.HypernetworkDirectory, request.ModelDirectory, CPU, cancellationToken);
-        using var encoder = new MiniLmTaskEncoder();
-        using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(encoder).WithEmbeddingCache(0).Build();
+        using var encoder = new MiniLmTaskEncoder(loggerFactory.CreateLogger<MiniLmTaskEncoder>());
+        using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(encoder).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory).Build();
         var load = clock.Elapsed;
 
         clock.Restart();
@@ -169,7 +172,7 @@ internal static class DemoCommand
         {
             if (!Directory.Exists(path))
             {
-                throw new DirectoryNotFoundException($"{option} folder '{path}' does not exist.");
+                throw new DirectoryNotFoundException($"{option} folder '{path}' does not exist; pass {option} DIR with an existing folder.");
             }
         }
 

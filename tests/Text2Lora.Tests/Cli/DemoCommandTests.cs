@@ -82,6 +82,18 @@ public sealed class DemoCommandTests
 
         Assert.Equal(CliErrors.InputError, code);
         Assert.Contains("nope", output, StringComparison.Ordinal);
+        Assert.Contains("pass --model DIR", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_hypernetwork_folder_is_an_input_error_naming_it_and_the_option()
+    {
+        using var dir = new TempDirectory();
+        var (code, output) = LogitsCommandTests.RunTool($"demo --hypernetwork \"{dir.File("no-hypernetwork")}\"");
+
+        Assert.Equal(CliErrors.InputError, code);
+        Assert.Contains("no-hypernetwork", output, StringComparison.Ordinal);
+        Assert.Contains("pass --hypernetwork DIR", output, StringComparison.Ordinal);
     }
 
     [Fact]
