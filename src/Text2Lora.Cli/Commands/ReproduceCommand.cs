@@ -41,12 +41,8 @@ internal static class ReproduceCommand
             TorchRuntime.EnsureAvailable();
             using var loggerFactory = CliLogging.CreateFactory();
             var pipeline = new ReproductionPipeline(options, loggerFactory, TrainingProgressView.RunAsync);
-            var report = await pipeline.RunAsync(parse.GetValue(resume), cancellationToken).ConfigureAwait(false);
-            var summary = report.Split('\n').SkipWhile(l => !l.StartsWith("## Summary", StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith('|'));
-            foreach (var line in summary)
-            {
-                Console.WriteLine(line);
-            }
+            var outcome = await pipeline.RunAsync(parse.GetValue(resume), cancellationToken).ConfigureAwait(false);
+            Console.Write(outcome.Summary);
 
             Console.WriteLine($"results: {Path.Combine(options.OutputDirectory, ReproductionPipeline.ResultsFileName)}");
         }));

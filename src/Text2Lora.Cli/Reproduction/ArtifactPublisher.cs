@@ -16,19 +16,18 @@ internal static class ArtifactPublisher
     internal const string BaseModelName = "t2l-tiny-base", SftName = "t2l-tiny-sft", ReconstructionName = "t2l-tiny-recon";
 
     /// <summary>Publishes <paramref name="artifacts"/> (trained in <paramref name="outputDirectory"/>) into <paramref name="publishDirectory"/>.</summary>
-    public static void Publish(string publishDirectory, ReproductionArtifacts artifacts, string outputDirectory, string results)
+    /// <param name="summary">The results' summary table (Markdown), quoted in each README.</param>
+    public static void Publish(string publishDirectory, ReproductionArtifacts artifacts, string outputDirectory, string summary)
     {
         Directory.CreateDirectory(publishDirectory);
-        var summary = results.Split('\n').SkipWhile(l => !l.StartsWith("## Summary", StringComparison.Ordinal)).Skip(1)
-            .SkipWhile(string.IsNullOrWhiteSpace).TakeWhile(l => l.StartsWith('|')).ToList();
         foreach (var (name, source, stage, what) in new[]
         {
             (BaseModelName, artifacts.BaseModelDirectory, ReproductionPipeline.BaseStage,
                 "A tiny Llama-architecture base model trained from scratch by `t2l train base` on instruction-formatted examples (`{description}\\nInput: {input}` → ` {output}`, and 25 % input only) of the task suite's training tasks. Hugging Face format (`config.json`, `model.safetensors`, tokenizer files; the training options in `t2l_pretraining.json`); loads with `LlamaFamilyModel.Load` and `TokenizerLoader.Load`, and with transformers' `LlamaForCausalLM`. The tokenizer is stories260K's 512-piece SentencePiece model (MIT, Andrej Karpathy; see `LICENSE` and `PROVENANCE.md`)."),
             (SftName, artifacts.SftDirectory, ReproductionPipeline.SftStage,
-                "A T2L hypernetwork trained by SFT (`t2l train sft`) through the frozen `t2l-tiny-base` on the suite's training tasks, with the all-MiniLM-L6-v2 task encoder. `t2l demo` uses it."),
+                "A T2L hypernetwork trained by SFT (`t2l train sft`) through the frozen `t2l-tiny-base` on the suite's training tasks, with the all-MiniLM-L6-v2 task encoder. `t2l demo --hypernetwork models/t2l-tiny-sft` uses it."),
             (ReconstructionName, artifacts.ReconstructionDirectory, ReproductionPipeline.ReconstructionStage,
-                "A T2L hypernetwork trained by reconstruction (`t2l train recon`) of the oracle LoRAs of the suite's training tasks on `t2l-tiny-base`, with the all-MiniLM-L6-v2 task encoder."),
+                "A T2L hypernetwork trained by reconstruction (`t2l train recon`) of the oracle LoRAs of the suite's training tasks on `t2l-tiny-base`, with the all-MiniLM-L6-v2 task encoder. `t2l demo` uses it by default."),
         })
         {
             var staging = Path.Combine(publishDirectory, $".{name}.staging");
@@ -37,11 +36,7 @@ internal static class ArtifactPublisher
                 Directory.Delete(staging, recursive: true);
             }
 
-            Directory.CreateDirectory(staging);
-            foreach (var file in Directory.GetFiles(source))
-            {
-                File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
-            }
+            FolderFiles.Copy(source, staging);
 
             foreach (var file in new[] { "metrics.csv", "loss.png" })
             {
@@ -57,7 +52,7 @@ internal static class ArtifactPublisher
         }
     }
 
-    private static string Readme(string name, string what, IReadOnlyList<string> summary)
+    private static string Readme(string name, string what, string summary)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# {name}");
@@ -68,10 +63,7 @@ internal static class ArtifactPublisher
         text.AppendLine();
         text.AppendLine("Trained by the pipeline `t2l reproduce --config configs/reproduce/pipeline.json`, which regenerates this folder; the configs of every stage are in `configs/reproduce/`, the stage's training curve is `metrics.csv` / `loss.png`, and the full results table (per task, seeds, run times) is `docs/results.md`. Its summary:");
         text.AppendLine();
-        foreach (var line in summary)
-        {
-            text.AppendLine(line);
-        }
+        text.Append(summary);
 
         return text.ToString();
     }

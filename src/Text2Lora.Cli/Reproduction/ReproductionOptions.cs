@@ -48,27 +48,21 @@ internal sealed class ReproductionOptions : IConfigFilePaths, IValidatableObject
     /// <inheritdoc />
     public void ResolvePaths(string baseDirectory)
     {
-        OutputDirectory = Resolve(OutputDirectory, baseDirectory);
-        TaskSuiteDirectory = Resolve(TaskSuiteDirectory, baseDirectory);
-        BaseModelConfig = Resolve(BaseModelConfig, baseDirectory);
-        OracleLoraConfig = Resolve(OracleLoraConfig, baseDirectory);
-        MultiTaskLoraConfig = Resolve(MultiTaskLoraConfig, baseDirectory);
-        SftConfig = Resolve(SftConfig, baseDirectory);
-        ReconstructionConfig = Resolve(ReconstructionConfig, baseDirectory);
-        ResultsFile = Resolve(ResultsFile, baseDirectory);
-        PublishDirectory = Resolve(PublishDirectory, baseDirectory);
+        OutputDirectory = ConfigPaths.Resolve(OutputDirectory, baseDirectory);
+        TaskSuiteDirectory = ConfigPaths.Resolve(TaskSuiteDirectory, baseDirectory);
+        BaseModelConfig = ConfigPaths.Resolve(BaseModelConfig, baseDirectory);
+        OracleLoraConfig = ConfigPaths.Resolve(OracleLoraConfig, baseDirectory);
+        MultiTaskLoraConfig = ConfigPaths.Resolve(MultiTaskLoraConfig, baseDirectory);
+        SftConfig = ConfigPaths.Resolve(SftConfig, baseDirectory);
+        ReconstructionConfig = ConfigPaths.Resolve(ReconstructionConfig, baseDirectory);
+        ResultsFile = ConfigPaths.Resolve(ResultsFile, baseDirectory);
+        PublishDirectory = ConfigPaths.Resolve(PublishDirectory, baseDirectory);
     }
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (value, name) in new[]
-        {
-            (OutputDirectory, nameof(OutputDirectory)), (TaskSuiteDirectory, nameof(TaskSuiteDirectory)),
-            (BaseModelConfig, nameof(BaseModelConfig)), (OracleLoraConfig, nameof(OracleLoraConfig)),
-            (MultiTaskLoraConfig, nameof(MultiTaskLoraConfig)), (SftConfig, nameof(SftConfig)),
-            (ReconstructionConfig, nameof(ReconstructionConfig)),
-        })
+        foreach (var (value, name) in new[] { (OutputDirectory, nameof(OutputDirectory)), (TaskSuiteDirectory, nameof(TaskSuiteDirectory)) })
         {
             if (string.IsNullOrWhiteSpace(value))
             {
@@ -83,7 +77,11 @@ internal sealed class ReproductionOptions : IConfigFilePaths, IValidatableObject
             (ReconstructionConfig, nameof(ReconstructionConfig)),
         })
         {
-            if (!string.IsNullOrWhiteSpace(value) && !File.Exists(value))
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                yield return new ValidationResult($"{JsonName(name)} must name a path.", [name]);
+            }
+            else if (!File.Exists(value))
             {
                 yield return new ValidationResult($"{JsonName(name)}: the file '{value}' does not exist.", [name]);
             }
@@ -94,9 +92,6 @@ internal sealed class ReproductionOptions : IConfigFilePaths, IValidatableObject
             yield return new ValidationResult("evaluation must be an object.", [nameof(Evaluation)]);
         }
     }
-
-    private static string Resolve(string path, string baseDirectory) =>
-        string.IsNullOrWhiteSpace(path) || Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
 
     private static string JsonName(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }

@@ -34,9 +34,9 @@ internal sealed class ReproductionPipeline(ReproductionOptions options, ILoggerF
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<ReproductionPipeline>();
 
-    /// <summary>Runs every stage; returns the results table's Markdown.</summary>
+    /// <summary>Runs every stage; returns the results document and its summary table.</summary>
     /// <exception cref="CliUsageException">The output folder holds files of another run and <paramref name="resume"/> is false.</exception>
-    public async Task<string> RunAsync(bool resume, CancellationToken cancellationToken)
+    public async Task<ReproductionOutcome> RunAsync(bool resume, CancellationToken cancellationToken)
     {
         var output = options.OutputDirectory;
         if (!resume && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
@@ -69,7 +69,7 @@ internal sealed class ReproductionPipeline(ReproductionOptions options, ILoggerF
             var adapter = await TrainAsync($"{OracleStage}/{task}", $"oracle LoRA {i + 1}/{train.Count} {task}", oracleOptions.Loop, () => new LoraTrainer(oracleOptions, loggerFactory.CreateLogger<LoraTrainer>()), timing, cancellationToken).ConfigureAwait(false);
             oracles[task] = adapter;
             oracleSeed = oracleOptions.Loop.Seed;
-            CopyFolder(adapter, Path.Combine(adaptersFolder, task));
+            FolderFiles.Copy(adapter, Path.Combine(adaptersFolder, task));
         }
 
         var multiTaskOptions = LoadLora(options.MultiTaskLoraConfig, baseModel, suite.Train, MultiTaskStage, resume);
@@ -102,21 +102,22 @@ internal sealed class ReproductionPipeline(ReproductionOptions options, ILoggerF
         timing.Record(EvaluationStage, clock.Elapsed.TotalSeconds);
 
         var seeds = new ReproductionSeeds(baseOptions.Loop.Seed, oracleSeed, multiTaskOptions.Loop.Seed, sftOptions.Loop.Seed, reconOptions.Loop.Seed, options.Evaluation.ControlSeed);
-        var report = new ResultsReport(options, train, heldout, cells, timing.Seconds, seeds).ToMarkdown();
-        Text2Lora.IO.AtomicFile.WriteAllText(Path.Combine(output, ResultsFileName), report);
+        var results = new ResultsReport(options, train, heldout, cells, timing.Seconds, seeds);
+        var outcome = new ReproductionOutcome(results.ToMarkdown(), results.SummaryTable());
+        Text2Lora.IO.AtomicFile.WriteAllText(Path.Combine(output, ResultsFileName), outcome.Results);
         if (!string.IsNullOrWhiteSpace(options.ResultsFile))
         {
-            Text2Lora.IO.AtomicFile.WriteAllText(options.ResultsFile, report);
+            Text2Lora.IO.AtomicFile.WriteAllText(options.ResultsFile, outcome.Results);
             _logger.LogInformation("Results written to {File}.", options.ResultsFile);
         }
 
         if (!string.IsNullOrWhiteSpace(options.PublishDirectory))
         {
-            ArtifactPublisher.Publish(options.PublishDirectory, artifacts, output, report);
+            ArtifactPublisher.Publish(options.PublishDirectory, artifacts, output, outcome.Summary);
             _logger.LogInformation("Artifacts published to {Folder}.", options.PublishDirectory);
         }
 
-        return report;
+        return outcome;
     }
 
     private void Direct(TrainingLoopOptions? loop, string stage, bool resume)
@@ -153,14 +154,5 @@ internal sealed class ReproductionPipeline(ReproductionOptions options, ILoggerF
         var result = await runTrainer(loop.MaxSteps, title, progress => trainer.TrainAsync(progress, cancellationToken)).ConfigureAwait(false);
         timing.Record(stage, clock.Elapsed.TotalSeconds);
         return result.ArtifactDirectory;
-    }
-
-    private static void CopyFolder(string source, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        foreach (var file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);
-        }
     }
 }

@@ -26,6 +26,20 @@ internal sealed class ResultsReport(
         return values.Count == 0 ? null : values.Average();
     }
 
+    /// <summary>The summary table (Markdown): every row's mean accuracy on training and on held-out tasks.</summary>
+    public string SummaryTable()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| | training tasks ({train.Count}) | held-out tasks ({heldout.Count}) |");
+        text.AppendLine("| --- | ---: | ---: |");
+        foreach (var row in ResultRow.All)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Title} | {Percent(Mean(row, false))} | {Percent(Mean(row, true))} |");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The whole document.</summary>
     public string ToMarkdown()
     {
@@ -42,12 +56,7 @@ internal sealed class ResultsReport(
 
         text.AppendLine("## Summary");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| | training tasks ({train.Count}) | held-out tasks ({heldout.Count}) |");
-        text.AppendLine("| --- | ---: | ---: |");
-        foreach (var row in ResultRow.All)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Title} | {Percent(Mean(row, false))} | {Percent(Mean(row, true))} |");
-        }
+        text.Append(SummaryTable());
 
         text.AppendLine();
         text.AppendLine("## What the numbers say");

@@ -148,7 +148,7 @@ public sealed class BaseModelChatClientTests : IDisposable
     {
         using var client = PlainClient();
         var messages = new[] { new ChatMessage(ChatRole.User, Stories260k.DogPrompt) };
-        using var adapter = RandomAdapter();
+        using var adapter = TestAdapters.RandomQv(_model.LoraTargets);
 
         client.Adapter = adapter;
         var adapted = await client.GetResponseAsync(messages, Greedy32);
@@ -203,23 +203,5 @@ public sealed class BaseModelChatClientTests : IDisposable
         config["chat_template"] = template;
         File.WriteAllText(configPath, config.ToJsonString());
         return folder;
-    }
-
-    /// <summary>A seeded r=4 LoRA on q_proj and v_proj of every layer, large enough to change the greedy text.</summary>
-    private LoraAdapter RandomAdapter()
-    {
-        var generator = new TorchSharp.torch.Generator(11);
-        var modules = new List<KeyValuePair<string, LoraWeights>>();
-        foreach (var module in _model.LoraTargets.Modules.Where(m => m.Name is "q_proj" or "v_proj"))
-        {
-            for (var layer = 0; layer < _model.LoraTargets.LayerCount; layer++)
-            {
-                modules.Add(KeyValuePair.Create(
-                    module.PathForLayer(layer),
-                    new LoraWeights(randn([4, module.InFeatures], generator: generator) * 0.5, randn([module.OutFeatures, 4], generator: generator) * 0.5, 2.0)));
-            }
-        }
-
-        return new LoraAdapter(new LoraConfig { R = 4, LoraAlpha = 8, TargetModules = TargetModules.FromNames(["q_proj", "v_proj"]) }, modules);
     }
 }

@@ -32,7 +32,9 @@ public sealed class ReproductionPipelineTests
         using var dir = new TempDirectory();
         var options = WriteConfigs(dir.Path);
 
-        var report = await Pipeline(options).RunAsync(resume: false, CancellationToken.None);
+        var outcome = await Pipeline(options).RunAsync(resume: false, CancellationToken.None);
+        var report = outcome.Results;
+        Assert.Contains("## Summary\n\n" + outcome.Summary, report.ReplaceLineEndings("\n"), StringComparison.Ordinal);
 
         var first = options.OutputDirectory;
         Assert.Equal(report, File.ReadAllText(Path.Combine(first, ReproductionPipeline.ResultsFileName)));
@@ -47,7 +49,7 @@ public sealed class ReproductionPipelineTests
         Assert.Equal((ResultRow.All.Count * 4 - HeldoutTasks.Length) * 3, answers.Length);
         foreach (var name in new[] { ArtifactPublisher.BaseModelName, ArtifactPublisher.SftName, ArtifactPublisher.ReconstructionName })
         {
-            Assert.True(File.Exists(Path.Combine(options.PublishDirectory, name, "README.md")), name);
+            Assert.Contains(outcome.Summary, File.ReadAllText(Path.Combine(options.PublishDirectory, name, "README.md")), StringComparison.Ordinal);
         }
 
         Assert.Equal(
@@ -59,7 +61,7 @@ public sealed class ReproductionPipelineTests
         options.OutputDirectory = second;
         options.ResultsFile = "";
         options.PublishDirectory = "";
-        var rerun = await Pipeline(options).RunAsync(resume: false, CancellationToken.None);
+        var rerun = (await Pipeline(options).RunAsync(resume: false, CancellationToken.None)).Results;
         foreach (var stage in new[] { "base", "multitask", "sft", "recon", Path.Combine("oracle", "add_one") })
         {
             var files = Directory.GetFiles(Path.Combine(first, stage, "final")).Select(Path.GetFileName).Where(f => f!.EndsWith(".safetensors", StringComparison.Ordinal)).ToList();

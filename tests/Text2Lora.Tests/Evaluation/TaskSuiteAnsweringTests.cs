@@ -39,7 +39,7 @@ public sealed class TaskSuiteAnsweringTests
         using var model = LlamaFamilyModel.Load(FixturePaths.Get("stories260k", "model"));
         var tokenizer = TokenizerLoader.Load(FixturePaths.Get("stories260k", "model"));
         var (prompt, continuation) = SampleContinuation(tokenizer, 8);
-        using var adapter = StrongAdapter(model);
+        using var adapter = TestAdapters.RandomQv(model.LoraTargets);
 
         var alone = TaskSuiteAnswering.Answer(model, tokenizer, [new("t", 0, prompt, continuation, TaskScoring.Exact, adapter)], 1, 8);
         var mixed = TaskSuiteAnswering.Answer(model, tokenizer,
@@ -55,7 +55,7 @@ public sealed class TaskSuiteAnsweringTests
     {
         using var model = LlamaFamilyModel.Load(FixturePaths.Get("stories260k", "model"));
         var tokenizer = TokenizerLoader.Load(FixturePaths.Get("stories260k", "model"));
-        using var adapter = StrongAdapter(model);
+        using var adapter = TestAdapters.RandomQv(model.LoraTargets);
         var prompts = Enumerable.Range(0, 5).Select(i => new TaskSuitePrompt("t", i, "Lily", "x", TaskScoring.Exact, i % 2 == 0 ? adapter : null)).ToList();
 
         TaskSuiteAnswering.Answer(model, tokenizer, prompts, batchSize: 2, maxNewTokens: 4); // warm-up (lazy tables)
@@ -87,23 +87,5 @@ public sealed class TaskSuiteAnsweringTests
         var prompt = tokenizer.Decode(sample[1..9]);
         Assert.Equal(sample[..9], tokenizer.Encode(prompt)); // the prompt text encodes back to the sample's ids
         return (prompt, tokenizer.Decode(sample[9..(9 + length)]));
-    }
-
-    /// <summary>A seeded r=4 LoRA on q_proj and v_proj of every layer, large enough to change the greedy text.</summary>
-    private static LoraAdapter StrongAdapter(LlamaFamilyModel model)
-    {
-        var generator = new Generator(11);
-        var modules = new List<KeyValuePair<string, LoraWeights>>();
-        foreach (var module in model.LoraTargets.Modules.Where(m => m.Name is "q_proj" or "v_proj"))
-        {
-            for (var layer = 0; layer < model.LoraTargets.LayerCount; layer++)
-            {
-                modules.Add(KeyValuePair.Create(
-                    module.PathForLayer(layer),
-                    new LoraWeights(randn([4, module.InFeatures], generator: generator) * 0.5, randn([module.OutFeatures, 4], generator: generator) * 0.5, 2.0)));
-            }
-        }
-
-        return new LoraAdapter(new LoraConfig { R = 4, LoraAlpha = 8, TargetModules = TargetModules.FromNames(["q_proj", "v_proj"]) }, modules);
     }
 }
