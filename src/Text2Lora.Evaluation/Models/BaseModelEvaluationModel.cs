@@ -1,6 +1,6 @@
+using Text2Lora.TextGeneration;
 using Text2Lora.Abstractions;
 using Text2Lora.Evaluation.Abstractions;
-using Text2Lora.Generation;
 using Text2Lora.Lora;
 using Text2Lora.Tokenization;
 using Text2Lora.Tokenization.ChatTemplates;

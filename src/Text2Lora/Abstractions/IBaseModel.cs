@@ -1,4 +1,4 @@
-using Text2Lora.Generation;
+using Text2Lora.TextGeneration;
 using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
 using static TorchSharp.torch;

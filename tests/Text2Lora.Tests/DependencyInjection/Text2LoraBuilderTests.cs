@@ -1,5 +1,5 @@
+using Text2Lora.LoraGeneration;
 using Microsoft.Extensions.Options;
-using Text2Lora.Generation;
 using Text2Lora.Runtime;
 using Text2Lora.Tests.Fakes;
 using Text2Lora.Tests.Infrastructure;

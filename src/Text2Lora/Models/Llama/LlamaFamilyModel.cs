@@ -1,7 +1,7 @@
+using Text2Lora.TextGeneration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
-using Text2Lora.Generation;
 using Text2Lora.IO;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Lora;

@@ -1,6 +1,6 @@
 using Text2Lora.IO;
 
-namespace Text2Lora.Hypernetworks.Checkpoints;
+namespace Text2Lora.Hypernetworks;
 
 /// <summary>A hypernetwork checkpoint is malformed or does not fit; names the file and, where known, the key or field.</summary>
 public sealed class HypernetworkCheckpointException : InvalidFileFormatException

@@ -1,4 +1,4 @@
-namespace Text2Lora.Generation;
+namespace Text2Lora.TextGeneration;
 
 /// <summary>How to decode. Greedy unless <see cref="Temperature"/> is above 0.</summary>
 public sealed record GenerationOptions

@@ -1,7 +1,7 @@
 using Text2Lora.Abstractions;
 using Text2Lora.Lora;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.LoraGeneration;
 
 /// <summary>Operations built on <see cref="ILoraGenerator"/>.</summary>
 public static class LoraGeneratorExtensions

@@ -3,7 +3,7 @@ using Text2Lora.Abstractions;
 using Text2Lora.Lora;
 using Text2Lora.Tokenization;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.TextGeneration;
 
 /// <summary>
 /// Text generation over a base model and its tokenizer — the one place that turns generated ids into text for

@@ -1,7 +1,7 @@
 using Text2Lora.Lora;
 using static TorchSharp.torch;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.Abstractions;
 
 /// <summary>What the generation loop needs from a model: a cache and a cached forward step.</summary>
 internal interface IIncrementalDecoder

@@ -1,4 +1,4 @@
-namespace Text2Lora.Generation;
+namespace Text2Lora.TextGeneration;
 
 /// <summary>
 /// Decode-aware text stop sequences: where the first stop string occurs in the decoded continuation, and how much of

@@ -1,3 +1,4 @@
+using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Text2Lora.Abstractions;
 using Text2Lora.DependencyInjection;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.LoraGeneration;
 
 /// <summary>
 /// Builds a <see cref="LoraGenerator"/> without a DI container:

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Text2Lora.DependencyInjection;
+namespace Text2Lora.LoraGeneration;
 
 /// <summary>The checks data annotations cannot express: the folders must exist. Names the field in each failure.</summary>
 internal sealed class Text2LoraOptionsValidator : IValidateOptions<Text2LoraOptions>

@@ -1,4 +1,4 @@
-namespace Text2Lora.Generation;
+namespace Text2Lora.TextGeneration;
 
 /// <summary>Why a sequence stopped generating.</summary>
 public enum FinishReason

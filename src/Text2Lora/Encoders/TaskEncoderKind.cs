@@ -1,4 +1,4 @@
-namespace Text2Lora.DependencyInjection;
+namespace Text2Lora.Encoders;
 
 /// <summary>The task encoders Text2Lora can create from options.</summary>
 public enum TaskEncoderKind

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.Abstractions;
 
 /// <summary>
 /// Preallocated key/value cache for incremental decoding: per layer K and V [N, kv_heads, capacity, head_dim].

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.TextGeneration;
 
 /// <summary>Output of a (batched) generation; owns <see cref="StepLogits"/>.</summary>
 public sealed class GenerationResult : IDisposable

@@ -1,7 +1,7 @@
 using Text2Lora.Lora;
 using static TorchSharp.torch;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.LoraGeneration;
 
 /// <summary>
 /// Weighted combination of LoRA adapters that is exact in weight space: the mixed adapter's update is

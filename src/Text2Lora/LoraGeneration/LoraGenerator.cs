@@ -6,7 +6,7 @@ using Text2Lora.Encoders;
 using Text2Lora.Lora;
 using static TorchSharp.torch;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.LoraGeneration;
 
 /// <summary>
 /// Turns task descriptions into LoRA adapters: the task encoder embeds the descriptions (one batched call),

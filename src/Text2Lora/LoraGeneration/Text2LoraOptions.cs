@@ -1,8 +1,9 @@
+using Text2Lora.Encoders;
 using System.ComponentModel.DataAnnotations;
 
-namespace Text2Lora.DependencyInjection;
+namespace Text2Lora.LoraGeneration;
 
-/// <summary>Settings of <c>services.AddText2Lora(...)</c> and <see cref="Generation.Text2LoraBuilder"/>, bindable from a <c>"Text2Lora"</c> configuration section.</summary>
+/// <summary>Settings of <c>services.AddText2Lora(...)</c> and <see cref="Text2LoraBuilder"/>, bindable from a <c>"Text2Lora"</c> configuration section.</summary>
 public sealed class Text2LoraOptions
 {
     /// <summary>The configuration section name these options are conventionally bound from.</summary>

@@ -1,4 +1,4 @@
-namespace Text2Lora.Generation;
+namespace Text2Lora.TextGeneration;
 
 /// <summary>The new tokens of one prompt.</summary>
 /// <param name="TokenIds">Generated ids (without the prompt), including a final EOS or stop sequence.</param>

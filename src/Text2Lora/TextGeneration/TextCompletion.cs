@@ -1,4 +1,4 @@
-namespace Text2Lora.Generation;
+namespace Text2Lora.TextGeneration;
 
 /// <summary>The continuation of one prompt as text.</summary>
 /// <param name="Text">The new text: special tokens removed, cut before the first stop string.</param>

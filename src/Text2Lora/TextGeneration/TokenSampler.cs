@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.TextGeneration;
 
 /// <summary>
 /// Picks the next token from logits [N, vocab]: argmax when greedy, else transformers' warper order

@@ -1,7 +1,8 @@
+using Text2Lora.Abstractions;
 using static TorchSharp.torch;
 using Text2Lora.Lora;
 
-namespace Text2Lora.Generation;
+namespace Text2Lora.TextGeneration;
 
 /// <summary>
 /// The decoding loop: left-pads the prompts, prefills a preallocated KV cache, then feeds one token per sequence per

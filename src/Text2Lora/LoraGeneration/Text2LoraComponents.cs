@@ -3,7 +3,7 @@ using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using static TorchSharp.torch;
 
-namespace Text2Lora.DependencyInjection;
+namespace Text2Lora.LoraGeneration;
 
 /// <summary>Creates the parts named by <see cref="Text2LoraOptions"/>; shared by the DI registration and the builder.</summary>
 internal static class Text2LoraComponents
