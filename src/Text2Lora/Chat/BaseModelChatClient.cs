@@ -41,7 +41,7 @@ public sealed class BaseModelChatClient : IChatClient
         _generator = new TextGenerator(model, tokenizer);
         _template = chatTemplate;
         _owned = owned;
-        _metadata = new ChatClientMetadata(nameof(Text2Lora), providerUri: null, modelId ?? model.Config.ModelType);
+        _metadata = new ChatClientMetadata(nameof(Text2Lora), providerUri: null, modelId ?? model.Info.ModelType);
     }
 
     /// <summary>

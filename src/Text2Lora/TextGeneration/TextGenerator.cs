@@ -32,7 +32,7 @@ public sealed class TextGenerator
     /// The end-of-sequence ids generation stops at when <see cref="GenerationOptions.EosTokenIds"/> is not set: the
     /// config's and the tokenizer's (instruct models end a turn with the tokenizer's EOS, e.g. <c>&lt;|eot_id|&gt;</c>).
     /// </summary>
-    public IReadOnlyList<int> DefaultEosTokenIds => [.. Model.Config.EosTokenIds.Union(Tokenizer.EosTokenIds)];
+    public IReadOnlyList<int> DefaultEosTokenIds => [.. Model.Info.EosTokenIds.Union(Tokenizer.EosTokenIds)];
 
     /// <summary>
     /// Continues <paramref name="promptIds"/> and returns the new text.

@@ -58,7 +58,7 @@ internal static class TokenGenerator
         try
         {
             using (var inputIds = tensor(ids, [n, longest], ScalarType.Int64, device))
-            using (var positions = PositionIds(attentionMask))
+            using (var positions = AttentionMaskPositions.PositionIds(attentionMask))
             {
                 logits = options.MaxNewTokens > 0 ? model.Step(inputIds, attentionMask, positions, cache, adapters) : null;
             }
@@ -132,15 +132,6 @@ internal static class TokenGenerator
         }
 
         return new GenerationResult(sequences, stacked);
-    }
-
-    /// <summary>transformers' generate() rule: <c>cumsum(mask) − 1</c>, with padding positions set to 1.</summary>
-    public static Tensor PositionIds(Tensor attentionMask)
-    {
-        using var scope = NewDisposeScope();
-        var mask = attentionMask.to_type(ScalarType.Int64);
-        var positions = mask.cumsum(1).sub_(1).masked_fill_(mask.eq(0), 1);
-        return positions.MoveToOuterDisposeScope();
     }
 
     private static bool EndsWithStopSequence(List<int> output, IReadOnlyList<IReadOnlyList<int>> stops)

@@ -43,7 +43,7 @@ public sealed class LlamaFamilyParityTests
         using var expected = SafetensorsFile.Open(FixturePaths.Get("llama", "expected.safetensors"));
         using var mask = expected.ReadTensor("attention_mask");
         using var positions = expected.ReadTensor("position_ids");
-        using var derived = Text2Lora.TextGeneration.TokenGenerator.PositionIds(mask);
+        using var derived = Text2Lora.Abstractions.AttentionMaskPositions.PositionIds(mask);
         TensorAssert.BitEqual(positions, derived);
     }
 
