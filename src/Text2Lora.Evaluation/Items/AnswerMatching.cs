@@ -1,12 +1,12 @@
-namespace Text2Lora.Evaluation.Scoring;
+namespace Text2Lora.Evaluation.Items;
 
 /// <summary>How generated text is compared with a reference answer.</summary>
 public enum AnswerMatching
 {
-    /// <summary>Normalised text equality (see <see cref="AnswerText.Matches"/>), with numbers compared by value.</summary>
+    /// <summary>Normalised text equality (see <see cref="Scoring.AnswerText.Matches"/>), with numbers compared by value.</summary>
     ExactText,
 
-    /// <summary>The last number in the generated text equals the reference number (GSM8K style, see <see cref="NumericAnswer"/>).</summary>
+    /// <summary>The last number in the generated text equals the reference number (GSM8K style, see <see cref="Scoring.NumericAnswer"/>).</summary>
     NumericValue,
 
     /// <summary>
