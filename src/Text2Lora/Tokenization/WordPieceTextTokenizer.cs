@@ -7,8 +7,10 @@ namespace Text2Lora.Tokenization;
 /// <summary>
 /// An uncased BERT WordPiece tokenizer read from a Hugging Face folder (<c>vocab.txt</c>, else the vocabulary of a
 /// WordPiece <c>tokenizer.json</c>; options from <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and the
-/// <c>tokenizer.json</c> normalizer), run by Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>: clean-up, lower-casing,
-/// accent stripping, CJK ideographs split, punctuation split, greedy longest-match WordPiece. Encodings are
+/// <c>tokenizer.json</c> normalizer), as transformers' slow <c>BertTokenizer</c>: special tokens split off in their exact
+/// case, <see cref="BertBasicTokenizer"/> (clean-up, CJK split, lower-casing, accent stripping, punctuation split), then
+/// greedy longest-match WordPiece per word by Microsoft.ML.Tokenizers' <see cref="WordPieceTokenizer"/> (a word
+/// with an unmatchable piece or over 100 characters becomes one <c>[UNK]</c>). Encodings are
 /// <c>[CLS] pieces [SEP]</c>, truncated on the right to <see cref="MaxLength"/> with <c>[SEP]</c> kept (transformers'
 /// <c>truncation=True</c>). Thread-safe.
 /// </summary>
@@ -17,11 +19,18 @@ internal sealed class WordPieceTextTokenizer
     /// <summary>transformers' sentinel for "no maximum" (<c>int(1e30)</c>) and anything beyond it means no limit.</summary>
     private const double NoLimit = 1e18;
 
-    private readonly BertTokenizer _tokenizer;
+    private readonly WordPieceTokenizer _wordPiece;
+    private readonly BertBasicTokenizer? _basic;
+    private readonly (string Token, int Id)[] _specialTokens;
 
-    private WordPieceTextTokenizer(BertTokenizer tokenizer, int maxLength)
+    private WordPieceTextTokenizer(WordPieceTokenizer wordPiece, BertBasicTokenizer? basic, (string Token, int Id)[] specialTokens, int pad, int cls, int sep, int maxLength)
     {
-        _tokenizer = tokenizer;
+        _wordPiece = wordPiece;
+        _basic = basic;
+        _specialTokens = specialTokens;
+        PadTokenId = pad;
+        ClsTokenId = cls;
+        SepTokenId = sep;
         MaxLength = maxLength;
     }
 
@@ -29,13 +38,13 @@ internal sealed class WordPieceTextTokenizer
     public int MaxLength { get; }
 
     /// <summary>Id of the padding token.</summary>
-    public int PadTokenId => _tokenizer.PaddingTokenId;
+    public int PadTokenId { get; }
 
     /// <summary>Id of <c>[CLS]</c>.</summary>
-    public int ClsTokenId => _tokenizer.ClassificationTokenId;
+    public int ClsTokenId { get; }
 
     /// <summary>Id of <c>[SEP]</c>.</summary>
-    public int SepTokenId => _tokenizer.SeparatorTokenId;
+    public int SepTokenId { get; }
 
     /// <summary>
     /// Loads the tokenizer of <paramref name="directory"/>. <paramref name="fallbackMaxLength"/> (the model's
@@ -64,19 +73,13 @@ internal sealed class WordPieceTextTokenizer
             CheckFastTokenizer(fast, jsonPath, ref lowerCase, ref stripAccents, ref chinese);
         }
 
-        var options = new BertOptions
+        var specialNames = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            LowerCaseBeforeTokenization = lowerCase,
-            // transformers: strip_accents null follows do_lower_case.
-            RemoveNonSpacingMarks = stripAccents ?? lowerCase,
-            IndividuallyTokenizeCjk = chinese,
-            ApplyBasicTokenization = basic,
-            SplitOnSpecialTokens = true,
-            UnknownToken = Token(root, map, "unk_token", configPath) ?? "[UNK]",
-            ClassificationToken = Token(root, map, "cls_token", configPath) ?? "[CLS]",
-            SeparatorToken = Token(root, map, "sep_token", configPath) ?? "[SEP]",
-            PaddingToken = Token(root, map, "pad_token", configPath) ?? "[PAD]",
-            MaskingToken = Token(root, map, "mask_token", configPath) ?? "[MASK]",
+            ["unk_token"] = Token(root, map, "unk_token", configPath) ?? "[UNK]",
+            ["cls_token"] = Token(root, map, "cls_token", configPath) ?? "[CLS]",
+            ["sep_token"] = Token(root, map, "sep_token", configPath) ?? "[SEP]",
+            ["pad_token"] = Token(root, map, "pad_token", configPath) ?? "[PAD]",
+            ["mask_token"] = Token(root, map, "mask_token", configPath) ?? "[MASK]",
         };
 
         var maxLength = fallbackMaxLength;
@@ -91,36 +94,70 @@ internal sealed class WordPieceTextTokenizer
             maxLength = value >= NoLimit ? fallbackMaxLength : (int)Math.Min(value, int.MaxValue);
         }
 
-        BertTokenizer tokenizer;
+        string[] vocabulary;
+        string vocabularySource;
+        if (File.Exists(vocabPath))
+        {
+            // transformers' load_vocab: one token per line, the line number is the id.
+            vocabulary = File.ReadAllText(vocabPath).Split('\n');
+            if (vocabulary.Length > 0 && vocabulary[^1].Length == 0)
+            {
+                vocabulary = vocabulary[..^1];
+            }
+
+            vocabularySource = vocabPath;
+        }
+        else if (tokenizerJson?.RootElement is { } fastRoot)
+        {
+            vocabulary = VocabularyFromTokenizerJson(fastRoot, jsonPath);
+            vocabularySource = jsonPath;
+        }
+        else
+        {
+            throw new FileNotFoundException($"No 'vocab.txt' or 'tokenizer.json' in '{directory}'.", vocabPath);
+        }
+
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < vocabulary.Length; i++)
+        {
+            ids.TryAdd(vocabulary[i], i);
+        }
+
+        int IdOf(string key) => ids.TryGetValue(specialNames[key], out var id)
+            ? id
+            : throw new TokenizerFormatException(vocabularySource, $"the {key} '{specialNames[key]}' is not in the vocabulary.");
+
+        var special = specialNames.Keys.Select(k => (Token: specialNames[k], Id: IdOf(k)))
+            .Concat(AddedSpecialTokens(root, configPath).Where(t => ids.ContainsKey(t)).Select(t => (Token: t, Id: ids[t])))
+            .DistinctBy(t => t.Token)
+            .OrderByDescending(t => t.Token.Length) // longest first, like the added-tokens trie
+            .ToArray();
+
+        WordPieceTokenizer wordPiece;
         try
         {
-            if (File.Exists(vocabPath))
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', vocabulary) + "\n"));
+            wordPiece = WordPieceTokenizer.Create(stream, new WordPieceOptions
             {
-                tokenizer = BertTokenizer.Create(vocabPath, options);
-            }
-            else if (tokenizerJson?.RootElement is { } fastRoot)
-            {
-                using var vocab = VocabularyFromTokenizerJson(fastRoot, jsonPath);
-                tokenizer = BertTokenizer.Create(vocab, options);
-            }
-            else
-            {
-                throw new FileNotFoundException($"No 'vocab.txt' or 'tokenizer.json' in '{directory}'.", vocabPath);
-            }
+                UnknownToken = specialNames["unk_token"],
+                ContinuingSubwordPrefix = "##",
+                MaxInputCharsPerWord = 100,
+            });
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
-            throw new TokenizerFormatException(File.Exists(vocabPath) ? vocabPath : jsonPath, ex.Message, ex);
+            throw new TokenizerFormatException(vocabularySource, ex.Message, ex);
         }
 
-        return new WordPieceTextTokenizer(tokenizer, maxLength);
+        var basicTokenizer = basic ? new BertBasicTokenizer(lowerCase, stripAccents ?? lowerCase, chinese) : null;
+        return new WordPieceTextTokenizer(wordPiece, basicTokenizer, special, IdOf("pad_token"), IdOf("cls_token"), IdOf("sep_token"), maxLength);
     }
 
     /// <summary><c>[CLS] pieces [SEP]</c> of <paramref name="text"/>, the pieces cut on the right so the whole fits <see cref="MaxLength"/>.</summary>
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var pieces = _tokenizer.EncodeToIds(text, addSpecialTokens: false);
+        var pieces = Pieces(text);
         var keep = Math.Min(pieces.Count, MaxLength - 2);
         var ids = new int[keep + 2];
         ids[0] = ClsTokenId;
@@ -134,7 +171,68 @@ internal sealed class WordPieceTextTokenizer
     }
 
     /// <summary>The number of ids <see cref="Encode"/> would return before truncation.</summary>
-    public int CountTokens(string text) => _tokenizer.EncodeToIds(text, addSpecialTokens: false).Count + 2;
+    public int CountTokens(string text) => Pieces(text).Count + 2;
+
+    /// <summary>The ids of <paramref name="text"/> without [CLS]/[SEP]: special tokens (exact case) split off first, then words, then word pieces.</summary>
+    private List<int> Pieces(string text)
+    {
+        var ids = new List<int>();
+        var start = 0;
+        var position = 0;
+        while (position < text.Length)
+        {
+            var match = _specialTokens.FirstOrDefault(t => string.CompareOrdinal(text, position, t.Token, 0, t.Token.Length) == 0 && position + t.Token.Length <= text.Length);
+            if (match.Token is null)
+            {
+                position++;
+                continue;
+            }
+
+            AddWords(text[start..position], ids);
+            ids.Add(match.Id);
+            position += match.Token.Length;
+            start = position;
+        }
+
+        AddWords(text[start..], ids);
+        return ids;
+    }
+
+    private void AddWords(string chunk, List<int> ids)
+    {
+        if (chunk.Length == 0)
+        {
+            return;
+        }
+
+        var words = _basic is null ? BertBasicTokenizer.WhitespaceSplit(chunk) : _basic.Split(chunk);
+        foreach (var word in words)
+        {
+            ids.AddRange(_wordPiece.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false));
+        }
+    }
+
+    /// <summary>The contents of <c>added_tokens_decoder</c> entries marked special.</summary>
+    private static IEnumerable<string> AddedSpecialTokens(JsonElement? config, string path)
+    {
+        if (config is not { } root || !root.TryGetProperty("added_tokens_decoder", out var added) || added.ValueKind != JsonValueKind.Object)
+        {
+            yield break;
+        }
+
+        foreach (var entry in added.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.Object || !entry.Value.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+            {
+                throw new TokenizerFormatException(path, $"'added_tokens_decoder.{entry.Name}.content' must be a string.");
+            }
+
+            if (entry.Value.TryGetProperty("special", out var isSpecial) && isSpecial.ValueKind == JsonValueKind.True)
+            {
+                yield return content.GetString()!;
+            }
+        }
+    }
 
     private static JsonDocument? ReadJson(string path)
     {
@@ -210,7 +308,7 @@ internal sealed class WordPieceTextTokenizer
     }
 
     /// <summary><c>model.vocab</c> of a WordPiece tokenizer.json written as vocab.txt lines (ordered by id).</summary>
-    private static MemoryStream VocabularyFromTokenizerJson(JsonElement root, string path)
+    private static string[] VocabularyFromTokenizerJson(JsonElement root, string path)
     {
         if (!root.TryGetProperty("model", out var model) || !model.TryGetProperty("vocab", out var vocab) || vocab.ValueKind != JsonValueKind.Object)
         {
@@ -227,12 +325,6 @@ internal sealed class WordPieceTextTokenizer
             }
         }
 
-        var text = new StringBuilder();
-        foreach (var (token, _) in ordered)
-        {
-            text.Append(token).Append('\n');
-        }
-
-        return new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
+        return [.. ordered.Select(e => e.Token)];
     }
 }
