@@ -1,4 +1,5 @@
 using TorchSharp;
+using Text2Lora.Models.Llama;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,16 +12,16 @@ namespace Text2Lora.Models.Gte;
 /// </summary>
 internal sealed class GteEmbeddings : nn.Module<Tensor, Tensor?, Tensor>
 {
-    private readonly GteEmbeddingTable word_embeddings;
-    private readonly GteEmbeddingTable? token_type_embeddings;
+    private readonly TokenEmbedding word_embeddings;
+    private readonly TokenEmbedding? token_type_embeddings;
     private readonly GteLayerNorm LayerNorm;
 
     public GteEmbeddings(GteConfig config, ScalarType dtype, Device device)
         : base("embeddings")
     {
-        word_embeddings = new GteEmbeddingTable("word_embeddings", config.VocabSize, config.HiddenSize, dtype, device);
+        word_embeddings = new TokenEmbedding("word_embeddings", config.VocabSize, config.HiddenSize, dtype, device);
         token_type_embeddings = config.TypeVocabSize > 0
-            ? new GteEmbeddingTable("token_type_embeddings", config.TypeVocabSize, config.HiddenSize, dtype, device)
+            ? new TokenEmbedding("token_type_embeddings", config.TypeVocabSize, config.HiddenSize, dtype, device)
             : null;
         LayerNorm = new GteLayerNorm("LayerNorm", config.HiddenSize, config.LayerNormEps, dtype, device);
         RegisterComponents();
