@@ -10,8 +10,8 @@ namespace Text2Lora.Models.Gte;
 /// <summary>
 /// The gte encoder ("NewModel", hub code <c>Alibaba-NLP/new-impl</c>; <c>Alibaba-NLP/gte-large-en-v1.5</c>), numerically
 /// following the Python code in float32: BERT-style post-LN layers with a packed <c>qkv_proj</c>, NTK-scaled RoPE and a
-/// gated MLP. Inputs are right-padded batches; the model runs without gradients. Not thread-safe for concurrent
-/// <see cref="Forward"/> calls on CUDA streams; on the CPU concurrent calls are safe (the weights are read-only).
+/// gated MLP. Inputs are right-padded batches; the model runs without gradients and never writes its weights, so
+/// concurrent <see cref="Forward"/> calls are safe.
 /// </summary>
 public sealed class GteModel : IDisposable
 {
