@@ -218,25 +218,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         foreach (var (key, parameter) in parameters)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!checkpoint.Contains(key))
-            {
-                throw new ModelFormatException(directory, key, $"missing tensor '{key}'.");
-            }
-
-            var info = checkpoint.GetInfo(key);
-            if (!info.Shape.SequenceEqual(parameter.shape))
-            {
-                throw new ModelFormatException(directory, key,
-                    $"tensor '{key}' has shape [{string.Join(", ", info.Shape)}], the config implies [{string.Join(", ", parameter.shape)}].");
-            }
-
-            if (!SupportedDTypes.Contains(info.ScalarType))
-            {
-                throw new ModelFormatException(directory, key, $"tensor '{key}' is {info.DType}; only F32, BF16 and F16 weights are supported.");
-            }
-
-            using var loaded = checkpoint.ReadTensor(key, null, DType);
-            parameter.copy_(loaded);
+            CheckpointParameter.CopyInto(checkpoint, directory, key, parameter, DType);
         }
     }
 
