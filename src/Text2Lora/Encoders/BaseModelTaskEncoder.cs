@@ -20,7 +20,12 @@ public sealed class BaseModelTaskEncoder : TaskEncoder
     private readonly ITextTokenizer _tokenizer;
 
     /// <summary>Encodes with <paramref name="model"/> and its <paramref name="tokenizer"/>.</summary>
-    public BaseModelTaskEncoder(IBaseModel model, ITextTokenizer tokenizer, TaskEmbeddingPooling pooling = TaskEmbeddingPooling.LastToken, ILogger<BaseModelTaskEncoder>? logger = null)
+    /// <param name="model">The model (the base LLM, or a decoder embedding model such as SFR-Embedding-Mistral).</param>
+    /// <param name="tokenizer">Its tokenizer; descriptions get its special tokens (BOS) as the HF tokenizer adds them.</param>
+    /// <param name="pooling">How the final hidden states are pooled.</param>
+    /// <param name="logger">Truncation warnings.</param>
+    /// <param name="id">The id recorded for this encoder: empty (the default) for the base model itself.</param>
+    public BaseModelTaskEncoder(IBaseModel model, ITextTokenizer tokenizer, TaskEmbeddingPooling pooling = TaskEmbeddingPooling.LastToken, ILogger<BaseModelTaskEncoder>? logger = null, string id = "")
         : base(logger)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -30,13 +35,15 @@ public sealed class BaseModelTaskEncoder : TaskEncoder
             throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "unknown pooling");
         }
 
+        ArgumentNullException.ThrowIfNull(id);
         _model = model;
         _tokenizer = tokenizer;
         Pooling = pooling;
+        Id = id;
     }
 
-    /// <summary>Empty: the id T2L checkpoints record (<c>emb_model: ""</c>) for descriptions embedded by the base model itself.</summary>
-    public override string Id => string.Empty;
+    /// <summary>Empty (the default): the id T2L checkpoints record (<c>emb_model: ""</c>) for descriptions embedded by the base model itself.</summary>
+    public override string Id { get; }
 
     /// <inheritdoc />
     public override int EmbeddingSize => _model.Config.HiddenSize;
