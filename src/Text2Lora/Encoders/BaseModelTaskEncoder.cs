@@ -15,6 +15,7 @@ namespace Text2Lora.Encoders;
 public sealed class BaseModelTaskEncoder : TaskEncoder
 {
     private const double NormEpsilon = 1e-12;
+    private const int ReferenceMaxLength = 8192;
 
     private readonly IBaseModel _model;
     private readonly ITextTokenizer _tokenizer;
@@ -48,8 +49,12 @@ public sealed class BaseModelTaskEncoder : TaskEncoder
     /// <inheritdoc />
     public override int EmbeddingSize => _model.Config.HiddenSize;
 
-    /// <summary>The model's <c>max_position_embeddings</c>.</summary>
-    public override int MaxTokens => _model.Config.MaxPositionEmbeddings;
+    /// <summary>
+    /// The reference tokenizes descriptions with <c>max_length=2**13</c>; the model's <c>max_position_embeddings</c>
+    /// when that is smaller. (Longer descriptions keep their beginning here; the reference's base-model tokenizer has
+    /// <c>truncation_side="left"</c> and keeps their end — only descriptions over 8192 tokens differ.)
+    /// </summary>
+    public override int MaxTokens => Math.Min(ReferenceMaxLength, _model.Config.MaxPositionEmbeddings);
 
     /// <summary>How the hidden states are pooled.</summary>
     public TaskEmbeddingPooling Pooling { get; }

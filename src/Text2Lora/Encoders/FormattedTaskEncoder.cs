@@ -51,22 +51,8 @@ public sealed class FormattedTaskEncoder : ITaskEncoder, IDisposable
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">A description is null, empty or whitespace only.</exception>
-    public Tensor Encode(IReadOnlyList<string> descriptions, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(descriptions);
-        var formatted = new string[descriptions.Count];
-        for (var i = 0; i < formatted.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(descriptions[i]))
-            {
-                throw new ArgumentException($"Task description {i} must contain text; it is empty or whitespace only.", nameof(descriptions));
-            }
-
-            formatted[i] = FormatDescription(descriptions[i]);
-        }
-
-        return _inner.Encode(formatted, cancellationToken);
-    }
+    public Tensor Encode(IReadOnlyList<string> descriptions, CancellationToken cancellationToken = default) =>
+        _inner.Encode([.. TaskDescriptions.Validate(descriptions, nameof(descriptions)).Select(FormatDescription)], cancellationToken);
 
     /// <inheritdoc />
     public void Dispose()

@@ -42,23 +42,8 @@ internal static class TaskDescriptions
 
     /// <summary>Normalises every description; the exception names the parameter and the index of the bad entry.</summary>
     /// <exception cref="ArgumentException">An entry is null, empty or whitespace only.</exception>
-    public static string[] NormalizeAll(IEnumerable<string> descriptions, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(descriptions, parameterName);
-        var result = new List<string>();
-        foreach (var description in descriptions)
-        {
-            if (string.IsNullOrWhiteSpace(description))
-            {
-                throw new ArgumentException(
-                    $"Task description {result.Count} must contain text; it is empty or whitespace only.", parameterName);
-            }
-
-            result.Add(Normalize(description, parameterName));
-        }
-
-        return [.. result];
-    }
+    public static string[] NormalizeAll(IEnumerable<string> descriptions, string parameterName) =>
+        [.. Validate(descriptions, parameterName).Select(d => Normalize(d, parameterName))];
 
     /// <summary>The descriptions unchanged (a copy); the exception names the parameter and the index of a bad entry.</summary>
     /// <exception cref="ArgumentException">An entry is null, empty or whitespace only.</exception>

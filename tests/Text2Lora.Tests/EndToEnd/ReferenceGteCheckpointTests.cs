@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Text2Lora.Abstractions;
 using Text2Lora.Cli.Commands;
+using Text2Lora.DependencyInjection;
 using Text2Lora.Encoders;
 using Text2Lora.Generation;
 using Text2Lora.IO.Peft;
@@ -81,6 +84,22 @@ public sealed class ReferenceGteCheckpointTests : IDisposable
 
         AssertReferenceLora(first);
         AssertReferenceLora(cached);
+    }
+
+    [Fact]
+    public void AddText2Lora_with_the_encoder_option_reproduces_the_reference_lora()
+    {
+        var services = new ServiceCollection();
+        services.AddText2Lora(o =>
+        {
+            o.HypernetworkDirectory = Checkpoint;
+            o.Encoder = GteModel;
+        });
+        using var provider = services.BuildServiceProvider();
+
+        using var adapter = provider.GetRequiredService<ILoraGenerator>().FromDescription(RawDescription());
+
+        AssertReferenceLora(adapter);
     }
 
     [Fact]
