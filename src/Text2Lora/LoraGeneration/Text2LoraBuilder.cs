@@ -1,10 +1,10 @@
-using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Text2Lora.Abstractions;
 using Text2Lora.DependencyInjection;
+using Text2Lora.Encoders;
 
 namespace Text2Lora.LoraGeneration;
 
@@ -20,13 +20,14 @@ public sealed class Text2LoraBuilder
     private IHypernetwork? _hypernetwork;
     private IHypernetworkLoader? _loader;
     private ITaskEncoder? _encoder;
+    private IModelFolderResolver _resolver = LocalModelFolderResolver.Instance;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
 
     private Text2LoraBuilder()
     {
     }
 
-    /// <summary>Starts a builder with default options (MiniLM encoder, CPU, a 1024-entry embedding cache).</summary>
+    /// <summary>Starts a builder with default options (the checkpoint's own description encoder, CPU, a 1024-entry embedding cache).</summary>
     public static Text2LoraBuilder Create() => new();
 
     /// <summary>Loads the hypernetwork from checkpoint folder <paramref name="directory"/> (with the loader of <see cref="WithHypernetworkLoader"/>).</summary>
@@ -61,15 +62,28 @@ public sealed class Text2LoraBuilder
         return this;
     }
 
-    /// <summary>Creates the task encoder of kind <paramref name="kind"/> (owned by the built generator).</summary>
-    public Text2LoraBuilder WithTaskEncoder(TaskEncoderKind kind)
+    /// <summary>
+    /// Loads the description encoder from <paramref name="idOrDirectory"/> (a folder, or a hub id for the
+    /// <see cref="WithModelFolderResolver"/> resolver) instead of the one the checkpoint records; the checkpoint's
+    /// description format is kept. Owned by the built generator.
+    /// </summary>
+    public Text2LoraBuilder WithEncoder(string idOrDirectory)
     {
-        _options.TaskEncoder = kind;
+        ArgumentNullException.ThrowIfNull(idOrDirectory);
+        _options.Encoder = idOrDirectory;
         _encoder = null;
         return this;
     }
 
-    /// <summary>Uses an existing task encoder; the caller keeps ownership of it.</summary>
+    /// <summary>Resolves encoder and base-model ids that are not local folders (default: <see cref="LocalModelFolderResolver"/>, which only accepts folders).</summary>
+    public Text2LoraBuilder WithModelFolderResolver(IModelFolderResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        _resolver = resolver;
+        return this;
+    }
+
+    /// <summary>Uses an existing task encoder as it is (it must apply the hypernetwork's description format itself); the caller keeps ownership of it.</summary>
     public Text2LoraBuilder WithTaskEncoder(ITaskEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
@@ -121,7 +135,7 @@ public sealed class Text2LoraBuilder
             ITaskEncoder encoder;
             if (_encoder is null)
             {
-                encoder = Text2LoraComponents.CreateTaskEncoder(_options, _loggerFactory);
+                encoder = Text2LoraComponents.CreateTaskEncoder(_options, hypernetwork, _resolver, _loggerFactory);
                 if (encoder is IDisposable disposable)
                 {
                     owned.Add(disposable);

@@ -8,16 +8,18 @@ namespace Text2Lora.LoraGeneration;
 /// <summary>Creates the parts named by <see cref="Text2LoraOptions"/>; shared by the DI registration and the builder.</summary>
 internal static class Text2LoraComponents
 {
-    /// <summary>The encoder the options choose, behind the embedding cache when it is enabled; the result owns the encoder.</summary>
-    public static ITaskEncoder CreateTaskEncoder(Text2LoraOptions options, ILoggerFactory loggerFactory)
-    {
-        ITaskEncoder encoder = options.TaskEncoder switch
-        {
-            TaskEncoderKind.MiniLm => new MiniLmTaskEncoder(loggerFactory.CreateLogger<MiniLmTaskEncoder>()),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.TaskEncoder, $"Unknown {nameof(Text2LoraOptions.TaskEncoder)}."),
-        };
-        return WithCache(encoder, options.EmbeddingCacheSize, ownsInner: true);
-    }
+    /// <summary>
+    /// The description encoder of <paramref name="hypernetwork"/> (or the options' override), with its preprocessing
+    /// and the embedding cache when enabled; the result owns what it loaded.
+    /// </summary>
+    public static ITaskEncoder CreateTaskEncoder(Text2LoraOptions options, IHypernetwork hypernetwork, IModelFolderResolver resolver, ILoggerFactory loggerFactory) =>
+        LoraGeneration.CheckpointTaskEncoder.Load(
+            hypernetwork,
+            options.HypernetworkDirectory,
+            options.Encoder,
+            new TaskEncoderLoadContext { BaseModelDirectory = options.BaseModelDirectory, Device = device(options.Device), CacheCapacity = options.EmbeddingCacheSize },
+            resolver,
+            loggerFactory);
 
     /// <summary><paramref name="encoder"/> behind a cache of <paramref name="capacity"/> entries (0: the encoder itself).</summary>
     public static ITaskEncoder WithCache(ITaskEncoder encoder, int capacity, bool ownsInner) =>

@@ -12,12 +12,19 @@ public sealed class Text2LoraOptions
     /// <summary>The hypernetwork checkpoint folder (required unless a hypernetwork instance is supplied).</summary>
     public string? HypernetworkDirectory { get; set; }
 
-    /// <summary>A base-model folder overriding the one the checkpoint names; only its <c>config.json</c> is read.</summary>
+    /// <summary>
+    /// A base-model folder overriding the one the checkpoint names: its <c>config.json</c> gives the adapter shapes, and
+    /// when the base model itself embeds descriptions (reference <c>emb_model: ""</c>) its weights and tokenizer are
+    /// loaded for that.
+    /// </summary>
     public string? BaseModelDirectory { get; set; }
 
-    /// <summary>The task encoder that embeds descriptions (it must be the one the hypernetwork was trained with).</summary>
-    [EnumDataType(typeof(TaskEncoderKind))]
-    public TaskEncoderKind TaskEncoder { get; set; } = TaskEncoderKind.MiniLm;
+    /// <summary>
+    /// Overrides where the description encoder comes from: a folder or a hub id (e.g. a local copy of
+    /// <c>Alibaba-NLP/gte-large-en-v1.5</c>). Null: the encoder the checkpoint records, chosen by
+    /// <see cref="Encoders.TaskEncoderSelection"/>. The description format always stays the checkpoint's.
+    /// </summary>
+    public string? Encoder { get; set; }
 
     /// <summary>The TorchSharp device the hypernetwork runs on: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
     [Required]
