@@ -4,7 +4,6 @@ using Text2Lora.Lora;
 using Text2Lora.Tests.Fakes;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Training.Configuration;
-using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Reconstruction;
 using static TorchSharp.torch;
 
@@ -21,21 +20,16 @@ public sealed class ReconstructionMultiTaskLoraTests
 {
     private static readonly string[] Tasks = ["add_one", "add_two"];
 
-    private static string Library => Path.Combine(TrainerFixtures.RepoRoot, "data", "oracle-adapters", "stories260k");
+    private static string Library => ReconstructionTrainerTests.Library;
 
-    private static ReconstructionTrainerOptions Options(string output, string multiTask, bool zScore) => new()
+    private static ReconstructionTrainerOptions Options(string output, string multiTask, bool zScore)
     {
-        BaseModelDirectory = TrainerFixtures.Stories260k.Directory,
-        AdaptersDirectory = Library,
-        TasksDirectory = TrainerFixtures.TaskSuite,
-        Tasks = [.. Tasks],
-        Hypernetwork = new HypernetworkOptions { Size = HypernetworkSize.L, LatentSize = 16, HeadInSize = 32 },
-        PredictZScore = zScore,
-        Factorized = true,
-        DescriptionsPerTask = 2,
-        MultiTaskLoraDirectory = multiTask,
-        Loop = TrainerFixtures.Loop(output, 1, 1e-3),
-    };
+        var options = ReconstructionTrainerTests.Options(output, steps: 1, zScore);
+        options.Tasks = [.. Tasks];
+        options.DescriptionsPerTask = 2;
+        options.MultiTaskLoraDirectory = multiTask;
+        return options;
+    }
 
     /// <summary>Writes add_five's adapter with its factors times <paramref name="factor"/> (and, optionally, another alpha) as the multi-task LoRA.</summary>
     private static string WriteMultiTaskLora(string folder, double factor = 0.5, int? alpha = null, Func<string, bool>? keep = null)
