@@ -29,37 +29,45 @@ internal sealed class AdapterLibrary : IDisposable
     /// <summary>Stacked factors of module <paramref name="name"/>.</summary>
     public (Tensor A, Tensor B) this[string name] => _factors[name];
 
+    /// <summary>The shared LoRA scaling (alpha / r, rsLoRA included) of every module.</summary>
+    public double Scaling { get; private init; }
+
     /// <summary>Loads <paramref name="tasks"/>' adapters from <c>adaptersDirectory/&lt;task&gt;</c>.</summary>
     /// <exception cref="AdapterFormatException">An adapter is missing, malformed or does not match the others or the base model; names its folder.</exception>
-    public static AdapterLibrary Load(string adaptersDirectory, IReadOnlyList<string> tasks, LoraTargetDescription baseModel)
+    public static AdapterLibrary Load(string adaptersDirectory, IReadOnlyList<string> tasks, LoraTargetDescription baseModel) =>
+        LoadFolders([.. tasks.Select(task => (Path.Combine(adaptersDirectory, task), $"task '{task}'"))], baseModel, reference: null);
+
+    /// <summary>
+    /// Loads the multi-task LoRA [mt_lora_path] whose factors the reference subtracts from every target, as a
+    /// one-adapter library (A [1, L, r, in], B [1, L, out, r]) that must adapt exactly this library's modules with
+    /// its rank, shapes and scaling.
+    /// </summary>
+    /// <exception cref="AdapterFormatException">The folder is missing or malformed, or the adapter does not match the library; names the folder and module.</exception>
+    public AdapterLibrary LoadMatching(string folder, LoraTargetDescription baseModel) =>
+        LoadFolders([(folder, "the multi-task LoRA")], baseModel, reference: this);
+
+    private static AdapterLibrary LoadFolders(IReadOnlyList<(string Folder, string What)> folders, LoraTargetDescription baseModel, AdapterLibrary? reference)
     {
         var adapters = new List<LoraAdapter>();
         try
         {
-            foreach (var task in tasks)
+            foreach (var (folder, what) in folders)
             {
-                var folder = Path.Combine(adaptersDirectory, task);
                 if (!Directory.Exists(folder))
                 {
-                    throw new AdapterFormatException(folder, null, $"the adapter folder of task '{task}' does not exist.");
+                    throw new AdapterFormatException(folder, null, $"the adapter folder of {what} does not exist.");
                 }
 
                 adapters.Add(PeftAdapterFolder.Load(folder));
             }
 
             var first = adapters[0];
-            var firstFolder = Path.Combine(adaptersDirectory, tasks[0]);
-            var names = baseModel.Modules.Where(m => Enumerable.Range(0, baseModel.LayerCount).Any(l => first.Find(m.PathForLayer(l)) is not null)).ToArray();
-            if (names.Length == 0)
-            {
-                throw new AdapterFormatException(firstFolder, null, "the adapter adapts no module of the base model.");
-            }
-
-            var targets = new LoraTargetDescription(baseModel.LayerCount, names);
-            var expected = first.Modules.First().Value;
+            var firstFolder = reference is null ? folders[0].Folder : "the adapter library";
+            var targets = reference?.Targets ?? TargetsOf(first, baseModel, firstFolder);
+            var (rank, scaling) = reference is null ? (first.Modules.First().Value.Rank, first.Modules.First().Value.Scaling) : (reference.Config.R, reference.Scaling);
             for (var k = 0; k < adapters.Count; k++)
             {
-                var folder = Path.Combine(adaptersDirectory, tasks[k]);
+                var folder = folders[k].Folder;
                 foreach (var module in targets.Modules)
                 {
                     for (var layer = 0; layer < targets.LayerCount; layer++)
@@ -67,17 +75,17 @@ internal sealed class AdapterLibrary : IDisposable
                         var path = module.PathForLayer(layer);
                         var weights = adapters[k].Find(path)
                             ?? throw new AdapterFormatException(folder, path, $"has no factors for '{path}', which '{firstFolder}' adapts; a library's adapters must adapt the same modules.");
-                        if (weights.Rank != expected.Rank || weights.InFeatures != module.InFeatures || weights.OutFeatures != module.OutFeatures
-                            || Math.Abs(weights.Scaling - expected.Scaling) > 1e-12)
+                        if (weights.Rank != rank || weights.InFeatures != module.InFeatures || weights.OutFeatures != module.OutFeatures
+                            || Math.Abs(weights.Scaling - scaling) > 1e-12)
                         {
-                            throw new AdapterFormatException(folder, path, $"rank {weights.Rank}, shape [{weights.OutFeatures}, {weights.InFeatures}], scaling {weights.Scaling} do not match rank {expected.Rank}, the base model's [{module.OutFeatures}, {module.InFeatures}] and scaling {expected.Scaling}.");
+                            throw new AdapterFormatException(folder, path, $"rank {weights.Rank}, shape [{weights.OutFeatures}, {weights.InFeatures}], scaling {weights.Scaling} do not match rank {rank}, the base model's [{module.OutFeatures}, {module.InFeatures}] and scaling {scaling}.");
                         }
                     }
                 }
 
                 if (adapters[k].Modules.Count != targets.LayerCount * targets.Modules.Count)
                 {
-                    throw new AdapterFormatException(folder, null, $"adapts {adapters[k].Modules.Count} modules; the library's first adapter adapts {targets.LayerCount * targets.Modules.Count}.");
+                    throw new AdapterFormatException(folder, null, $"adapts {adapters[k].Modules.Count} modules; '{firstFolder}' adapts {targets.LayerCount * targets.Modules.Count}.");
                 }
             }
 
@@ -92,12 +100,23 @@ internal sealed class AdapterLibrary : IDisposable
 
             var config = first.Config.Clone();
             config.TargetModules = TargetModules.FromNames(targets.Modules.Select(m => m.Name));
-            return new AdapterLibrary(config, targets, factors);
+            return new AdapterLibrary(config, targets, factors) { Scaling = scaling };
         }
         finally
         {
             adapters.ForEach(a => a.Dispose());
         }
+    }
+
+    private static LoraTargetDescription TargetsOf(LoraAdapter adapter, LoraTargetDescription baseModel, string folder)
+    {
+        var names = baseModel.Modules.Where(m => Enumerable.Range(0, baseModel.LayerCount).Any(l => adapter.Find(m.PathForLayer(l)) is not null)).ToArray();
+        if (names.Length == 0)
+        {
+            throw new AdapterFormatException(folder, null, "the adapter adapts no module of the base model.");
+        }
+
+        return new LoraTargetDescription(baseModel.LayerCount, names);
     }
 
     /// <inheritdoc />

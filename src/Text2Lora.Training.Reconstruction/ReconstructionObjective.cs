@@ -24,6 +24,8 @@ internal sealed class ReconstructionObjective(
 
     public T2LHypernetwork Hypernetwork => hypernetwork;
 
+    public ReconstructionTargets Targets => targets;
+
     public Tensor ComputeLoss(TrainingStepContext context)
     {
         using var scope = NewDisposeScope();

@@ -4,7 +4,9 @@ namespace Text2Lora.Training.Reconstruction;
 
 /// <summary>
 /// What the hypernetwork is trained to output for each library task, per target module (the reference's
-/// <c>recon_trainer.compute_loss</c> targets): with z-scores, (A − mean)/(std + 1e-10) per element across the library
+/// <c>recon_trainer.compute_loss</c> targets). With a multi-task LoRA (<c>mt_lora_path</c>, factorised targets only) its
+/// factors are first subtracted from every adapter's, A − A_mt and B − B_mt (<c>train_hyper_recon.py</c>), and
+/// everything below applies to the differences. With z-scores, (A − mean)/(std + 1e-10) per element across the library
 /// (likewise B); with raw factors, A and B themselves; without factorisation, ΔW = B·A times <c>delta_w_scaling</c>.
 /// Owns its tensors.
 /// </summary>
@@ -16,12 +18,19 @@ internal sealed class ReconstructionTargets : IDisposable
     private readonly Dictionary<string, (Tensor First, Tensor? Second)> _targets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (Tensor MeanA, Tensor MeanB, Tensor StdA, Tensor StdB)> _statistics = new(StringComparer.Ordinal);
 
-    public ReconstructionTargets(AdapterLibrary library, ReconstructionTrainerOptions options)
+    public ReconstructionTargets(AdapterLibrary library, AdapterLibrary? multiTask, ReconstructionTrainerOptions options)
     {
         foreach (var module in library.Targets.Modules)
         {
             using var scope = NewDisposeScope();
             var (a, b) = library[module.Name];
+            if (multiTask is not null)
+            {
+                // [K, L, ...] − [1, L, ...]: the reference subtracts the PEFT state dicts key by key.
+                var (mtA, mtB) = multiTask[module.Name];
+                (a, b) = (a.sub(mtA), b.sub(mtB));
+            }
+
             if (!options.Factorized)
             {
                 _targets[module.Name] = (b.matmul(a).mul(options.DeltaWScaling).MoveToOuterDisposeScope(), null);

@@ -70,7 +70,8 @@ public sealed class ReconstructionTrainer : ITrainer
             }).ToList();
             var modelShapes = LlamaFamilyConfig.Load(_options.BaseModelDirectory).LoraTargets();
             var library = Own(AdapterLibrary.Load(_options.AdaptersDirectory, _options.Tasks, modelShapes));
-            var targets = Own(new ReconstructionTargets(library, _options));
+            var multiTask = _options.MultiTaskLoraDirectory is { } mtFolder ? Own(library.LoadMatching(mtFolder, modelShapes)) : null;
+            var targets = Own(new ReconstructionTargets(library, multiTask, _options));
             var encoder = _encoder ?? Own(TrainingTaskEncoder.Load(
                 _encoderChoice, new TaskEncoderLoadContext { BaseModelDirectory = _options.BaseModelDirectory }, _logger, cancellationToken));
             var embeddings = Own(DescriptionEmbeddings.Compute(encoder, descriptions, _options.DescriptionsPerTask, cancellationToken));
@@ -95,6 +96,13 @@ public sealed class ReconstructionTrainer : ITrainer
             if (_options.PredictZScore)
             {
                 hypernetwork.Module.SetReconstructionStatistics(targets.Statistics);
+            }
+
+            if (multiTask is not null)
+            {
+                // Generation adds it back after de-normalising (the reference's AB_offset in convert_to_raw_scale).
+                using var scope = TorchSharp.torch.NewDisposeScope();
+                hypernetwork.Module.SetFactorOffset(multiTask.Targets.Modules.ToDictionary(m => m.Name, m => (multiTask[m.Name].A[0], multiTask[m.Name].B[0]), StringComparer.Ordinal));
             }
 
             return new ReconstructionObjective(_options.Tasks, embeddings, targets, hypernetwork, _options, owned);

@@ -54,6 +54,13 @@ public sealed class ReconstructionTrainerOptions : IConfigFilePaths, IValidatabl
     [Range(0, int.MaxValue)]
     public int DescriptionsPerTask { get; set; } = 128;
 
+    /// <summary>
+    /// A multi-task LoRA folder (PEFT) whose factors are subtracted from every library adapter's before the targets
+    /// are formed, and added back to every generated adapter; null: none [mt_lora_path]. Needs <see cref="Factorized"/>
+    /// (the reference subtracts only factorised targets) and the library's modules, rank and scaling.
+    /// </summary>
+    public string? MultiTaskLoraDirectory { get; set; }
+
     /// <summary>Optimizer, schedule, checkpoints and output folder.</summary>
     [Required]
     public TrainingLoopOptions Loop { get; set; } = new();
@@ -64,6 +71,16 @@ public sealed class ReconstructionTrainerOptions : IConfigFilePaths, IValidatabl
         if (PredictZScore && !Factorized)
         {
             yield return new ValidationResult("z-scores of ΔW cannot be turned back into LoRA factors (the reference does not support it either); set factorized to true or predictZScore to false.", [nameof(PredictZScore)]);
+        }
+
+        if (MultiTaskLoraDirectory is not null && !Factorized)
+        {
+            yield return new ValidationResult("a multi-task LoRA is subtracted from factorised targets only (the reference ignores it for ΔW targets); set factorized to true or remove multiTaskLoraDirectory.", [nameof(MultiTaskLoraDirectory)]);
+        }
+
+        if (MultiTaskLoraDirectory is { Length: 0 })
+        {
+            yield return new ValidationResult("must name a folder (or be left out).", [nameof(MultiTaskLoraDirectory)]);
         }
 
         if (Tasks.Any(string.IsNullOrWhiteSpace) || Tasks.Distinct(StringComparer.Ordinal).Count() != Tasks.Count)
@@ -87,6 +104,7 @@ public sealed class ReconstructionTrainerOptions : IConfigFilePaths, IValidatabl
         AdaptersDirectory = ConfigPaths.Resolve(AdaptersDirectory, baseDirectory);
         TasksDirectory = ConfigPaths.Resolve(TasksDirectory, baseDirectory);
         Encoder = TrainingTaskEncoder.ResolvePath(Encoder, baseDirectory);
+        MultiTaskLoraDirectory = MultiTaskLoraDirectory is { Length: > 0 } mt ? ConfigPaths.Resolve(mt, baseDirectory) : MultiTaskLoraDirectory;
         // A null section is reported by validation, which runs next.
         Loop?.OutputDirectory = ConfigPaths.Resolve(Loop.OutputDirectory, baseDirectory);
     }

@@ -1,3 +1,4 @@
+using Text2Lora.Abstractions;
 using Text2Lora.Hypernetworks;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.Lora;
@@ -12,7 +13,8 @@ namespace Text2Lora.Training.Sft;
 /// <summary>
 /// T2L by SFT (the reference's <c>sft_trainer.get_loss_batch</c>): sampled tasks → one description each → the
 /// hypernetwork's LoRA per task, with gradients → the frozen base model with a per-sequence adapter →
-/// completion cross-entropy + <c>l2_reg_generated_w</c> · Σ_modules (mean A² + mean B²). Only the hypernetwork trains.
+/// completion cross-entropy (each sequence's token mean, then the mean over sequences, unless
+/// <see cref="SftTrainerOptions.LossReduction"/> says otherwise) + <c>l2_reg_generated_w</c> · Σ_modules (mean A² + mean B²). Only the hypernetwork trains.
 /// Owns <paramref name="owned"/> (the base model, embeddings, hypernetwork and, when it made it, the encoder).
 /// </summary>
 internal sealed class SftObjective(
@@ -102,6 +104,6 @@ internal sealed class SftObjective(
             m => (generated.A(m).index_select(0, rowTask), generated.B(m).index_select(0, rowTask)),
             StringComparer.Ordinal);
         using var adapters = ActiveAdapters.PerSequenceStacked(hypernetwork.Targets, stacked, hypernetwork.AdapterConfig.ScalingFor, dropout);
-        return batch.Loss(baseModel.Model, adapters, labelSmoothing, neftune).MoveToOuterDisposeScope();
+        return batch.Loss(baseModel.Model, adapters, labelSmoothing, neftune, options.LossReduction).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Text2Lora.Abstractions;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Encoders;
@@ -43,6 +44,15 @@ public sealed class SftTrainerOptions : IConfigFilePaths
     /// <summary>Label smoothing ε of the training loss [label_smoothing].</summary>
     [Range(0.0, 0.99)]
     public double LabelSmoothing { get; set; } = 0.1;
+
+    /// <summary>
+    /// How the completion cross-entropy of a batch is averaged (training and validation) [equally_weight_sample]:
+    /// <c>sampleMean</c> (default, the reference's <c>equally_weight_sample: true</c>) takes each sequence's mean over
+    /// its completion tokens, then the mean over sequences, so a short answer weighs as much as a long one;
+    /// <c>tokenMean</c> (<c>equally_weight_sample: false</c>) averages over all completion tokens of the batch.
+    /// </summary>
+    [EnumDataType(typeof(LossReduction))]
+    public LossReduction LossReduction { get; set; } = LossReduction.SampleMean;
 
     /// <summary>NEFTune noise α on the input embeddings during training; 0: off [neftune_noise_alpha].</summary>
     [Range(0.0, 1000.0)]

@@ -46,8 +46,9 @@ internal static class CliErrors
 
     private static int? Classify(Exception ex) => ex switch
     {
-        CliUsageException or ArgumentException => UsageError,
+        CliUsageException or ArgumentException or NotSupportedException => UsageError,
         InvalidFileFormatException or UnsupportedAdapterException or FileNotFoundException or DirectoryNotFoundException or OptionsValidationException => InputError,
+        IOException => InputError,
         NativeBackendUnavailableException => RuntimeError,
         OperationCanceledException => 130,
         _ => null,

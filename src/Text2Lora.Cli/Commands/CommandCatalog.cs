@@ -16,6 +16,7 @@ internal static class CommandCatalog
         yield return InfoCommand.Create(hypernetworks);
         yield return GenerateCommand.Create(hypernetworks);
         yield return EmbedCommand.Create();
+        yield return ExportCommand.Create();
         yield return LogitsCommand.Create();
         yield return RunCommand.Create();
         yield return ReproduceCommand.Create();

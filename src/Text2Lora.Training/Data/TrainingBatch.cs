@@ -60,16 +60,18 @@ public sealed class TrainingBatch : IDisposable
     }
 
     /// <summary>
-    /// Mean completion cross-entropy of <paramref name="model"/> on this batch with <paramref name="adapters"/>
-    /// (label smoothing and NEFTune as in transformers' Trainer; both only for training).
+    /// Completion cross-entropy of <paramref name="model"/> on this batch with <paramref name="adapters"/>
+    /// (label smoothing and NEFTune as in transformers' Trainer; both only for training), averaged over tokens or,
+    /// with <see cref="LossReduction.SampleMean"/>, per sequence first.
     /// </summary>
-    public Tensor Loss(IBaseModel model, ActiveAdapters? adapters, double labelSmoothing = 0, double? neftuneNoiseAlpha = null)
+    public Tensor Loss(IBaseModel model, ActiveAdapters? adapters, double labelSmoothing = 0, double? neftuneNoiseAlpha = null, LossReduction reduction = LossReduction.TokenMean)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var output = model.Forward(new ModelForwardInput(InputIds)
         {
             Labels = Labels,
             LabelSmoothing = labelSmoothing,
+            LossReduction = reduction,
             Adapters = adapters,
             ComputeLogits = false,
             NeftuneNoiseAlpha = neftuneNoiseAlpha is > 0 ? neftuneNoiseAlpha : null,

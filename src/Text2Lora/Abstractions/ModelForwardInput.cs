@@ -17,6 +17,9 @@ public sealed record ModelForwardInput(Tensor InputIds)
     /// <summary>Label smoothing ε of the loss (0: plain cross-entropy; as transformers' LabelSmoother).</summary>
     public double LabelSmoothing { get; init; }
 
+    /// <summary>How the per-token losses reduce to the batch loss (default: mean over counted tokens).</summary>
+    public LossReduction LossReduction { get; init; } = LossReduction.TokenMean;
+
     /// <summary>Runtime LoRA to apply (null: base weights only).</summary>
     public ActiveAdapters? Adapters { get; init; }
 

@@ -19,7 +19,7 @@ public sealed class ModelForwardOutput : IDisposable
     /// <summary>When requested: [0] embeddings, [i] output of layer i−1, [L] final-normed state; each [N, T, hidden].</summary>
     public IReadOnlyList<Tensor>? HiddenStates { get; }
 
-    /// <summary>Mean causal-LM loss over labels ≠ −100 (float32 scalar), when labels were given.</summary>
+    /// <summary>Causal-LM loss over labels ≠ −100, reduced as <see cref="ModelForwardInput.LossReduction"/> asks (float32 scalar), when labels were given.</summary>
     public Tensor? Loss { get; }
 
     /// <inheritdoc />

@@ -71,4 +71,24 @@ public sealed partial class HyperModulator
             std_recon_target.ForB(module.Name).copy_(s.StdB);
         }
     }
+
+    /// <summary>
+    /// Copies a multi-task LoRA's factors, per module A [L, r, in] and B [L, out, r], into <c>AB_offset</c> (frozen):
+    /// SFT adds them to every generated adapter, factorised reconstruction adds them after de-normalising (the
+    /// reference's <c>mt_lora_path</c>).
+    /// </summary>
+    internal void SetFactorOffset(IReadOnlyDictionary<string, (Tensor A, Tensor B)> offset)
+    {
+        using var noGrad = no_grad();
+        foreach (var module in TargetModules)
+        {
+            if (!offset.TryGetValue(module.Name, out var o))
+            {
+                throw new ArgumentException($"No offset factors for target module '{module.Name}'.", nameof(offset));
+            }
+
+            AB_offset.ForA(module.Name).copy_(o.A);
+            AB_offset.ForB(module.Name).copy_(o.B);
+        }
+    }
 }

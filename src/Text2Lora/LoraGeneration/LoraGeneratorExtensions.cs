@@ -7,11 +7,12 @@ namespace Text2Lora.LoraGeneration;
 public static class LoraGeneratorExtensions
 {
     /// <summary>
-    /// Generates an adapter per description in one batched pass and mixes them exactly in weight space
-    /// (ΔW = Σ wᵢ ΔWᵢ, rank Σ rᵢ; see <see cref="AdapterMixer"/>). The caller owns the result.
+    /// Generates an adapter per description in one batched pass and mixes them: by default exactly in weight space
+    /// (ΔW = Σ wᵢ ΔWᵢ, rank Σ rᵢ), or with <see cref="AdapterMixing.FactorInterpolation"/> as the reference does
+    /// (Σ wᵢAᵢ, Σ wᵢBᵢ); see <see cref="AdapterMixer"/>. The caller owns the result.
     /// </summary>
     /// <exception cref="ArgumentException">No descriptions, an empty description or a non-finite weight.</exception>
-    public static LoraAdapter FromWeightedDescriptions(this ILoraGenerator generator, IEnumerable<(string Description, double Weight)> mixture)
+    public static LoraAdapter FromWeightedDescriptions(this ILoraGenerator generator, IEnumerable<(string Description, double Weight)> mixture, AdapterMixing mode = AdapterMixing.ExactDelta)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(mixture);
@@ -24,7 +25,7 @@ public static class LoraGeneratorExtensions
         var adapters = generator.FromDescriptions(parts.Select(p => p.Description));
         try
         {
-            return AdapterMixer.Mix(adapters, [.. parts.Select(p => p.Weight)]);
+            return AdapterMixer.Mix(adapters, [.. parts.Select(p => p.Weight)], mode);
         }
         finally
         {

@@ -3,8 +3,8 @@ namespace Text2Lora.Hypernetworks.Checkpoints;
 /// <summary>
 /// Loads and saves T2L hypernetworks. Two formats: Text2Lora's own (<c>hypernetwork.json</c> +
 /// <c>hypernetwork.safetensors</c>, the default for saving, no pickle) and the reference's
-/// (<c>hypermod.pt</c> + <c>args.yaml</c> + <c>adapter_config.json</c>, read-only; its pickle is checked against
-/// an allowlist before it is unpickled).
+/// (<c>hypermod.pt</c> + <c>args.yaml</c> + <c>adapter_config.json</c>; its pickle is checked against an allowlist
+/// before it is unpickled; <see cref="SaveReference"/> writes it so the Python reference loads the hypernetwork).
 /// </summary>
 public static class HypernetworkCheckpoint
 {
@@ -49,5 +49,20 @@ public static class HypernetworkCheckpoint
         ArgumentNullException.ThrowIfNull(hypernetwork);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         NativeCheckpoint.Save(hypernetwork, directory);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="hypernetwork"/> in the T2L reference's format (<c>hypermod.pt</c>, <c>args.yaml</c>,
+    /// <c>adapter_config.json</c>) into <paramref name="directory"/>, which must be new or empty; the folder is written
+    /// under a temporary name and renamed, so it is complete or absent. The reference's
+    /// <c>load_hypermod_checkpoint</c> loads it (the base model named by <c>model_dir</c> = <see cref="T2LHypernetwork.BaseModelId"/>).
+    /// </summary>
+    /// <exception cref="IOException"><paramref name="directory"/> is not empty or is a file.</exception>
+    /// <exception cref="NotSupportedException">The reference's arguments cannot describe this hypernetwork (head bias they would not build; no base model id).</exception>
+    public static void SaveReference(T2LHypernetwork hypernetwork, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(hypernetwork);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ReferenceCheckpointWriter.Save(hypernetwork, directory);
     }
 }

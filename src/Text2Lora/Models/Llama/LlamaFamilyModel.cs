@@ -234,8 +234,8 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         var hidden = RunDecoder(ids, input.AttentionMask, positions, null, input.Adapters, hiddenStates, input.NeftuneNoiseAlpha, input.NoiseGenerator);
         Tensor? logits = input.ComputeLogits ? Logits(hidden) : null;
         Tensor? loss = input.Labels is not { } labels ? null
-            : logits is not null ? CausalLmLoss(logits, labels, input.LabelSmoothing)
-            : LabelledPositionsLoss(hidden, labels, input.LabelSmoothing);
+            : logits is not null ? CausalLmLoss(logits, labels, input.LabelSmoothing, input.LossReduction)
+            : LabelledPositionsLoss(hidden, labels, input.LabelSmoothing, input.LossReduction);
 
         return new ModelForwardOutput(logits?.MoveToOuterDisposeScope(), hiddenStates?.Select(t => t.MoveToOuterDisposeScope()).ToArray(), loss?.MoveToOuterDisposeScope());
     }
@@ -314,23 +314,30 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         return logits.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Mean cross-entropy of position t predicting label t+1 over labels ≠ −100, in float32.</summary>
-    private static Tensor CausalLmLoss(Tensor logits, Tensor labels, double labelSmoothing)
+    /// <summary>Cross-entropy of position t predicting label t+1 over labels ≠ −100, in float32, reduced as <paramref name="reduction"/> asks.</summary>
+    private static Tensor CausalLmLoss(Tensor logits, Tensor labels, double labelSmoothing, LossReduction reduction)
     {
         using var scope = NewDisposeScope();
         var t = logits.shape[1];
         var shiftedLogits = logits.narrow(1, 0, t - 1).to_type(ScalarType.Float32).reshape(-1, logits.shape[2]);
         var shiftedLabels = labels.narrow(1, 1, t - 1).reshape(-1).to(logits.device);
-        var loss = nn.functional.cross_entropy(shiftedLogits, shiftedLabels, ignore_index: -100, label_smoothing: labelSmoothing);
-        return loss.MoveToOuterDisposeScope();
+        if (reduction == LossReduction.TokenMean)
+        {
+            return nn.functional.cross_entropy(shiftedLogits, shiftedLabels, ignore_index: -100, label_smoothing: labelSmoothing).MoveToOuterDisposeScope();
+        }
+
+        // Ignored positions contribute 0 to the unreduced loss (smoothing term included), as in PyTorch.
+        var perToken = nn.functional.cross_entropy(shiftedLogits, shiftedLabels, ignore_index: -100, label_smoothing: labelSmoothing, reduction: nn.Reduction.None);
+        var rows = labels.shape[0];
+        return SampleMean(perToken.view(rows, t - 1).sum(1), shiftedLabels.ne(-100).view(rows, t - 1).sum(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// The same loss as <see cref="CausalLmLoss"/> when the logits themselves are not wanted (training): the output
     /// head runs only on the positions whose next label counts. With prompts masked this skips most of the largest
-    /// matmul (hidden × vocab) and its backward; the mean over counted labels, smoothing included, is unchanged.
+    /// matmul (hidden × vocab) and its backward; the loss, smoothing and reduction included, is unchanged.
     /// </summary>
-    private Tensor LabelledPositionsLoss(Tensor hidden, Tensor labels, double labelSmoothing)
+    private Tensor LabelledPositionsLoss(Tensor hidden, Tensor labels, double labelSmoothing, LossReduction reduction)
     {
         using var scope = NewDisposeScope();
         var t = hidden.shape[1];
@@ -338,8 +345,30 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         var counted = shiftedLabels.ne(-100).nonzero().squeeze(1);
         var states = hidden.narrow(1, 0, t - 1).reshape(-1, hidden.shape[2]).index_select(0, counted);
         var logits = Logits(states).to_type(ScalarType.Float32);
-        var loss = nn.functional.cross_entropy(logits, shiftedLabels.index_select(0, counted), label_smoothing: labelSmoothing);
-        return loss.MoveToOuterDisposeScope();
+        var countedLabels = shiftedLabels.index_select(0, counted);
+        if (reduction == LossReduction.TokenMean)
+        {
+            return nn.functional.cross_entropy(logits, countedLabels, label_smoothing: labelSmoothing).MoveToOuterDisposeScope();
+        }
+
+        var perToken = nn.functional.cross_entropy(logits, countedLabels, label_smoothing: labelSmoothing, reduction: nn.Reduction.None);
+        var rows = labels.shape[0];
+        var row = counted.div(t - 1, rounding_mode: RoundingMode.floor);
+        var sums = zeros(rows, ScalarType.Float32, hidden.device).index_add(0, row, perToken, 1);
+        var counts = zeros(rows, ScalarType.Int64, hidden.device).index_add(0, row, ones_like(row), 1);
+        return SampleMean(sums, counts).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// (1/N) Σ_i sums_i / counts_i over the sequences with counts_i &gt; 0 (the reference's <c>equally_weight_sample</c>:
+    /// <c>(loss.view(bs, T) / seq_len).sum(-1).mean()</c>, without its 0/0 for a sequence with nothing to predict).
+    /// </summary>
+    private static Tensor SampleMean(Tensor sums, Tensor counts)
+    {
+        using var scope = NewDisposeScope();
+        var present = counts.gt(0);
+        var perSequence = sums.div(counts.clamp_min(1).to_type(ScalarType.Float32));
+        return perSequence.sum().div(present.sum().to_type(ScalarType.Float32)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -20,9 +20,9 @@ public sealed class ReconstructionTrainerTests(ITestOutputHelper output)
 {
     private static readonly string[] Tasks = ["add_one", "add_two", "add_five", "add_ten"];
 
-    private static string Library => Path.Combine(TrainerFixtures.RepoRoot, "data", "oracle-adapters", "stories260k");
+    internal static string Library => Path.Combine(TrainerFixtures.RepoRoot, "data", "oracle-adapters", "stories260k");
 
-    private static ReconstructionTrainerOptions Options(string output, int steps, bool zScore = true) => new()
+    internal static ReconstructionTrainerOptions Options(string output, int steps, bool zScore = true) => new()
     {
         BaseModelDirectory = TrainerFixtures.Stories260k.Directory,
         AdaptersDirectory = Library,
