@@ -2,7 +2,7 @@
 // endpoints on Kestrel at 127.0.0.1 (real HTTP, nothing leaves the machine), versus the same requests sent one at a
 // time. Every client sends a fixed number of greedy chat completions (closed loop); the figures are aggregate
 // completion tokens/s, p50/p95 request latency, and the ratio of tokens/s to the sequential run of the same requests.
-// Usage: Text2Lora.Bench.Serving [REQUESTS_PER_CLIENT=4] [MAX_TOKENS=24]
+// Usage: [T2L_BENCH_THREADS=N] Text2Lora.Bench.Serving [REQUESTS_PER_CLIENT=4] [MAX_TOKENS=24]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -14,6 +14,11 @@ using Text2Lora.Serving;
 
 var perClient = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4;
 var maxTokens = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 24;
+if (int.TryParse(Environment.GetEnvironmentVariable("T2L_BENCH_THREADS"), CultureInfo.InvariantCulture, out var threads))
+{
+    TorchSharp.torch.set_num_threads(threads);
+}
+
 var root = FindRepositoryRoot();
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -55,7 +60,7 @@ async Task<(double Seconds, int Tokens)> Ask(string adapter, string word)
 }
 
 await Ask(adapters[0], "warm"); // warm-up
-Console.WriteLine($"requests per client {perClient}, max_tokens {maxTokens}, greedy, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"requests per client {perClient}, max_tokens {maxTokens}, greedy, torch threads {TorchSharp.torch.get_num_threads()}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine("| clients | mode | requests | tokens | wall s | tokens/s | p50 ms | p95 ms | concurrent / sequential |");
 Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var clients in new[] { 1, 8, 32 })

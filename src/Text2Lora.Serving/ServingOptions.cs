@@ -22,6 +22,12 @@ public sealed class ServingOptions
     /// <summary>Sequences decoded together in one batch at most.</summary>
     public int MaxBatchSize { get; set; } = 32;
 
+    /// <summary>
+    /// How long the scheduler waits for more requests before it starts a batch that is not full (0: never). Clients
+    /// that resubmit together (a closed loop) would otherwise split into a batch of the first arrival and a batch of the rest.
+    /// </summary>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Generated adapters kept in memory (least recently used evicted first).</summary>
     public int AdapterCacheSize { get; set; } = 32;
 
@@ -63,6 +69,11 @@ public sealed class ServingOptions
             {
                 throw new ArgumentOutOfRangeException(name, value, $"ServingOptions.{name} must be at least 1.");
             }
+        }
+
+        if (BatchWindow < TimeSpan.Zero || BatchWindow > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchWindow), BatchWindow, "ServingOptions.BatchWindow must be between 0 and 1 s.");
         }
 
         if (ApiKey is { Length: 0 })

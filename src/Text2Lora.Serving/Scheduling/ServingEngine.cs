@@ -25,7 +25,7 @@ namespace Text2Lora.Serving.Scheduling;
 /// each row with its own adapter (<see cref="ActiveAdapters.PerSequence"/>), left-padded prompts, each row ending on
 /// its own EOS, stop string, token limit or client disconnect. Requests arriving during a batch wait for the next one
 /// (step-synchronous batching: simpler than continuous batching, which would need a per-row KV-cache layout; the
-/// queue refills the next batch as soon as one ends). Greedy rows decode exactly the tokens they decode alone,
+/// queue refills the next batch as soon as one ends, after a short <see cref="ServingOptions.BatchWindow"/> for stragglers). Greedy rows decode exactly the tokens they decode alone,
 /// because padding is masked out and each row's adapter touches only its row.
 /// </summary>
 internal sealed class ServingEngine : IDisposable
@@ -176,6 +176,11 @@ internal sealed class ServingEngine : IDisposable
                 break;
             }
 
+            if (_options.BatchWindow > TimeSpan.Zero && WaitingChatJobs() is > 0 and var waiting && waiting < _options.MaxBatchSize)
+            {
+                Thread.Sleep(_options.BatchWindow);
+            }
+
             var batch = Take();
             if (batch.Count == 0)
             {
@@ -213,6 +218,15 @@ internal sealed class ServingEngine : IDisposable
         _generator = Text2LoraBuilder.Create().WithHypernetwork(_hypernetwork).WithTaskEncoder(_encoder).WithEmbeddingCache(0).WithLoggerFactory(LoggerFactory).Build();
         _text = new TextGenerator(_model, Tokenizer);
         _logger.LogInformation("Serving {Model} with adapters from {Hypernetwork}; loaded in {LoadMs:F0} ms", ModelId, _options.HypernetworkDirectory, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Chat jobs waiting when the oldest queued item is one (else 0).</summary>
+    private int WaitingChatJobs()
+    {
+        lock (_gate)
+        {
+            return _queue.First?.Value is ChatJob ? _queue.Count(item => item is ChatJob) : 0;
+        }
     }
 
     /// <summary>The oldest item; when it is a chat job, also every waiting chat job of the same batch key (FIFO), up to the batch size.</summary>

@@ -112,6 +112,18 @@ async function send(event) {
   try { await Promise.all(runs); } finally { $("send").disabled = false; $("message").focus(); }
 }
 
+// With an API key the link cannot carry the header: fetch the zip with it and save the blob instead.
+$("download").addEventListener("click", async (e) => {
+  if (!$("api-key").value.trim()) return;
+  e.preventDefault();
+  const response = await fetch($("download").href, { headers: headers() });
+  if (!response.ok) { $("adapter-status").textContent = "Error: " + await errorText(response); return; }
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = adapterId + ".zip";
+  link.click();
+  URL.revokeObjectURL(link.href);
+});
 $("generate").addEventListener("click", generate);
 $("chat-form").addEventListener("submit", send);
 $("message").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey) send(e); });
