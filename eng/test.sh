@@ -8,6 +8,7 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 
 bash eng/install-native-prereqs.sh
+bash eng/install-browser-prereqs.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

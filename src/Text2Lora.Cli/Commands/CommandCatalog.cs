@@ -21,6 +21,7 @@ internal static class CommandCatalog
         yield return RunCommand.Create();
         yield return ReproduceCommand.Create();
         yield return DemoCommand.Create(hypernetworks);
+        yield return ServeCommand.Create();
         yield return EvalCommand.Create(new EvalModelFactory(hypernetworks).CreateAsync);
         yield return TrainCommand.Create(
             TrainBaseKind.Create,

@@ -192,7 +192,7 @@ internal static class DemoCommand
     /// <paramref name="relative"/> under the repository root (the folder with <c>Text2Lora.sln</c>, searched upwards from
     /// the current folder, then from the tool's own folder).
     /// </summary>
-    private static string RepositoryPath(string relative, string option)
+    internal static string RepositoryPath(string relative, string option)
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

@@ -1,0 +1,48 @@
+using System.Threading.Channels;
+
+namespace Text2Lora.Serving.Scheduling;
+
+/// <summary>
+/// One chat completion waiting for or being decoded by the scheduler. Text deltas (for streaming) go to
+/// <see cref="Deltas"/> as tokens are produced; the outcome completes <see cref="Completion"/>.
+/// </summary>
+internal sealed class ChatJob : WorkItem
+{
+    public ChatJob(IReadOnlyList<int> prompt, int maxTokens, IReadOnlyList<string> stops, BatchKey key, AdapterReference? adapter, CancellationToken cancellationToken)
+        : base(cancellationToken)
+    {
+        Prompt = prompt;
+        MaxTokens = maxTokens;
+        Stops = stops;
+        Key = key;
+        Adapter = adapter;
+    }
+
+    public IReadOnlyList<int> Prompt { get; }
+
+    public int MaxTokens { get; }
+
+    public IReadOnlyList<string> Stops { get; }
+
+    public BatchKey Key { get; }
+
+    public AdapterReference? Adapter { get; }
+
+    public Channel<string> Deltas { get; } = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    public TaskCompletionSource<ChatOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Characters of the continuation already sent as deltas.</summary>
+    internal int Shown { get; set; }
+
+    /// <summary>Whether a stop string ended the continuation.</summary>
+    internal bool StoppedByString { get; set; }
+
+    public override void Run() => throw new InvalidOperationException("Chat jobs are decoded in batches.");
+
+    public override void Fail(Exception exception)
+    {
+        Deltas.Writer.TryComplete();
+        Completion.TrySetException(exception);
+    }
+}

@@ -1,0 +1,84 @@
+namespace Text2Lora.Serving;
+
+/// <summary>
+/// What <c>t2l serve</c> (or an application calling <see cref="ServingServiceCollectionExtensions.AddText2LoraServing"/>)
+/// serves and the limits it enforces. Model locations are plain folders; resolving hub ids (and choosing a device or
+/// dtype) happens before these options are filled, so this is the seam where those features plug in.
+/// </summary>
+public sealed class ServingOptions
+{
+    /// <summary>The base model folder (Hugging Face layout: config.json, weights, tokenizer).</summary>
+    public string ModelDirectory { get; set; } = "";
+
+    /// <summary>The T2L hypernetwork folder that generates adapters for <see cref="ModelDirectory"/>.</summary>
+    public string HypernetworkDirectory { get; set; } = "";
+
+    /// <summary>When set, every <c>/v1</c> request must carry <c>Authorization: Bearer {ApiKey}</c> (else 401).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Chat requests waiting for the scheduler at most; one more is refused with 429.</summary>
+    public int MaxQueueLength { get; set; } = 64;
+
+    /// <summary>Sequences decoded together in one batch at most.</summary>
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// How long the scheduler waits for more requests before it starts a batch that is not full (0: never). Clients
+    /// that resubmit together (a closed loop) would otherwise split into a batch of the first arrival and a batch of the rest.
+    /// </summary>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Generated adapters kept in memory (least recently used evicted first).</summary>
+    public int AdapterCacheSize { get; set; } = 32;
+
+    /// <summary>Largest request body accepted, in bytes (larger: 400).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Largest <c>max_tokens</c> a request may ask for.</summary>
+    public int MaxTokensLimit { get; set; } = 512;
+
+    /// <summary><c>max_tokens</c> when a request gives none (capped by the room left in the context).</summary>
+    public int DefaultMaxTokens { get; set; } = 64;
+
+    /// <summary>Longest task description accepted, in characters.</summary>
+    public int MaxDescriptionLength { get; set; } = 2000;
+
+    /// <summary>Most stop strings per request (OpenAI allows 4).</summary>
+    public int MaxStopSequences { get; set; } = 4;
+
+    /// <summary>Checks the values; throws naming the option.</summary>
+    /// <exception cref="ArgumentException">A value out of range or a missing folder.</exception>
+    public void Validate()
+    {
+        foreach (var (name, value) in new[] { (nameof(ModelDirectory), ModelDirectory), (nameof(HypernetworkDirectory), HypernetworkDirectory) })
+        {
+            if (string.IsNullOrWhiteSpace(value) || !Directory.Exists(value))
+            {
+                throw new ArgumentException($"ServingOptions.{name} '{value}' is not an existing folder.", name);
+            }
+        }
+
+        foreach (var (name, value) in new[]
+                 {
+                     (nameof(MaxQueueLength), (long)MaxQueueLength), (nameof(MaxBatchSize), MaxBatchSize), (nameof(AdapterCacheSize), AdapterCacheSize),
+                     (nameof(MaxRequestBodyBytes), MaxRequestBodyBytes), (nameof(MaxTokensLimit), MaxTokensLimit), (nameof(DefaultMaxTokens), DefaultMaxTokens),
+                     (nameof(MaxDescriptionLength), MaxDescriptionLength), (nameof(MaxStopSequences), MaxStopSequences),
+                 })
+        {
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"ServingOptions.{name} must be at least 1.");
+            }
+        }
+
+        if (BatchWindow < TimeSpan.Zero || BatchWindow > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchWindow), BatchWindow, "ServingOptions.BatchWindow must be between 0 and 1 s.");
+        }
+
+        if (ApiKey is { Length: 0 })
+        {
+            throw new ArgumentException("ServingOptions.ApiKey must not be empty (leave it null for no key).", nameof(ApiKey));
+        }
+    }
+}
