@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Text2Lora.IO;
+using Text2Lora.IO.Hub;
 using Text2Lora.Lora;
 using Text2Lora.Runtime;
 
@@ -48,6 +49,7 @@ internal static class CliErrors
     {
         CliUsageException or ArgumentException => UsageError,
         InvalidFileFormatException or UnsupportedAdapterException or FileNotFoundException or DirectoryNotFoundException or OptionsValidationException => InputError,
+        HubException => InputError,
         NativeBackendUnavailableException => RuntimeError,
         OperationCanceledException => 130,
         _ => null,

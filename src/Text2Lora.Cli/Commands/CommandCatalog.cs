@@ -17,6 +17,7 @@ internal static class CommandCatalog
         yield return GenerateCommand.Create(hypernetworks);
         yield return LogitsCommand.Create();
         yield return RunCommand.Create();
+        yield return DownloadCommand.Create();
         yield return ReproduceCommand.Create();
         yield return DemoCommand.Create(hypernetworks);
         yield return EvalCommand.Create(new EvalModelFactory(hypernetworks).CreateAsync);

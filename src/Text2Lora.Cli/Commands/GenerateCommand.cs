@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Text2Lora.Abstractions;
 using Text2Lora.Generation;
+using Text2Lora.IO.Hub;
 using Text2Lora.IO.Peft;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Lora;
@@ -21,8 +22,8 @@ internal static class GenerateCommand
 
     public static Command Create(IHypernetworkLoader loader)
     {
-        var hypernetwork = new Option<DirectoryInfo>("--hypernetwork") { Description = "The hypernetwork checkpoint folder.", Required = true };
-        var baseModel = new Option<DirectoryInfo?>("--base-model") { Description = "Overrides the base model the checkpoint names; only its config.json is read." };
+        var hypernetwork = new Option<string>("--hypernetwork") { Description = "The hypernetwork checkpoint folder or hub reference org/name[@revision][:subfolder].", Required = true };
+        var baseModel = new Option<string?>("--base-model") { Description = "Overrides the base model (folder or hub reference) the checkpoint names; only its config.json is read." };
         var description = new Option<string?>("--description") { Description = "The task description, embedded with the MiniLM encoder." };
         var taskEmbedding = new Option<FileInfo?>("--task-embedding") { Description = $"A safetensors file with '{TaskEmbeddingKey}' float32 [1, D]; bypasses the encoder." };
         var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write the PEFT adapter to (must not exist or be empty).", Required = true };
@@ -30,8 +31,8 @@ internal static class GenerateCommand
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(() => Task.Run(
             () => Generate(
                 loader,
-                parse.GetValue(hypernetwork)!.FullName,
-                parse.GetValue(baseModel)?.FullName,
+                ModelFolders.Resolve(parse.GetValue(hypernetwork)!, ModelFileKind.Hypernetwork, cancellationToken),
+                ModelFolders.ResolveOptional(parse.GetValue(baseModel), ModelFileKind.ModelConfig, cancellationToken),
                 parse.GetValue(description),
                 parse.GetValue(taskEmbedding)?.FullName,
                 parse.GetValue(output)!.FullName,

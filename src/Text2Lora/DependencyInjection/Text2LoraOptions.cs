@@ -8,10 +8,13 @@ public sealed class Text2LoraOptions
     /// <summary>The configuration section name these options are conventionally bound from.</summary>
     public const string SectionName = "Text2Lora";
 
-    /// <summary>The hypernetwork checkpoint folder (required unless a hypernetwork instance is supplied).</summary>
+    /// <summary>
+    /// The hypernetwork checkpoint folder, or a hub reference <c>org/name[@revision][:subfolder]</c> downloaded into the
+    /// Hugging Face cache (required unless a hypernetwork instance is supplied).
+    /// </summary>
     public string? HypernetworkDirectory { get; set; }
 
-    /// <summary>A base-model folder overriding the one the checkpoint names; only its <c>config.json</c> is read.</summary>
+    /// <summary>A base-model folder or hub reference overriding the one the checkpoint names; only its <c>config.json</c> is read.</summary>
     public string? BaseModelDirectory { get; set; }
 
     /// <summary>The task encoder that embeds descriptions (it must be the one the hypernetwork was trained with).</summary>

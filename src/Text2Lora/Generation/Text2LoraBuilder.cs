@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Text2Lora.Abstractions;
 using Text2Lora.DependencyInjection;
+using Text2Lora.IO.Hub;
 
 namespace Text2Lora.Generation;
 
@@ -20,6 +21,7 @@ public sealed class Text2LoraBuilder
     private IHypernetworkLoader? _loader;
     private ITaskEncoder? _encoder;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+    private HubOptions? _hub;
 
     private Text2LoraBuilder()
     {
@@ -28,7 +30,10 @@ public sealed class Text2LoraBuilder
     /// <summary>Starts a builder with default options (MiniLM encoder, CPU, a 1024-entry embedding cache).</summary>
     public static Text2LoraBuilder Create() => new();
 
-    /// <summary>Loads the hypernetwork from checkpoint folder <paramref name="directory"/> (with the loader of <see cref="WithHypernetworkLoader"/>).</summary>
+    /// <summary>
+    /// Loads the hypernetwork from checkpoint folder <paramref name="directory"/> (with the loader of <see cref="WithHypernetworkLoader"/>),
+    /// or from a hub reference <c>org/name[@revision][:subfolder]</c> downloaded into the Hugging Face cache (see <see cref="WithHub"/>).
+    /// </summary>
     public Text2LoraBuilder WithHypernetwork(string directory)
     {
         _options.HypernetworkDirectory = directory;
@@ -53,7 +58,15 @@ public sealed class Text2LoraBuilder
         return this;
     }
 
-    /// <summary>Overrides the base model the checkpoint names; only its <c>config.json</c> is read.</summary>
+    /// <summary>Where hub references are downloaded from and cached (default: <see cref="HubOptions.FromEnvironment()"/>, as huggingface_hub).</summary>
+    public Text2LoraBuilder WithHub(HubOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _hub = options;
+        return this;
+    }
+
+    /// <summary>Overrides the base model the checkpoint names (folder or hub reference); only its <c>config.json</c> is read.</summary>
     public Text2LoraBuilder WithBaseModel(string directory)
     {
         _options.BaseModelDirectory = directory;
@@ -113,7 +126,8 @@ public sealed class Text2LoraBuilder
             if (hypernetwork is null)
             {
                 var loader = _loader ?? new HypernetworkLoader();
-                hypernetwork = Text2LoraComponents.LoadHypernetwork(loader, _options, _loggerFactory.CreateLogger<LoraGenerator>());
+                var hub = new HubModelResolver(_hub ?? HubOptions.FromEnvironment(), _loggerFactory.CreateLogger<HubModelResolver>());
+                hypernetwork = Text2LoraComponents.LoadHypernetwork(loader, _options, hub, _loggerFactory.CreateLogger<LoraGenerator>());
                 owned.Add(hypernetwork);
             }
 

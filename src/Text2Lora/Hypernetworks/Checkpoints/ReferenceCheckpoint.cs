@@ -1,3 +1,4 @@
+using Text2Lora.IO.Hub;
 using Text2Lora.IO.Pickle;
 using Text2Lora.Lora;
 using TorchSharp.PyBridge;
@@ -137,7 +138,8 @@ internal static class ReferenceCheckpoint
 
     /// <summary>
     /// The base model's <c>config.json</c>: in <paramref name="overrideDirectory"/> when given; otherwise
-    /// <c>args.yaml: model_dir</c> as an existing path, or relative to the run folder or one of its ancestors.
+    /// <c>args.yaml: model_dir</c> as an existing path, or relative to the run folder or one of its ancestors, or else
+    /// as a hub id (config.json fetched into the Hugging Face cache with <see cref="HubOptions.FromEnvironment()"/>).
     /// </summary>
     private static string ResolveBaseModelConfig(ReferenceTrainingArgs args, string argsPath, string runDirectory, string? overrideDirectory)
     {
@@ -160,7 +162,14 @@ internal static class ReferenceCheckpoint
             }
         }
 
-        return candidates.Select(c => Path.Combine(c, "config.json")).FirstOrDefault(File.Exists)
+        var local = candidates.Select(c => Path.Combine(c, "config.json")).FirstOrDefault(File.Exists);
+        if (local is null && HubReference.TryParse(modelDirectory, out var hub))
+        {
+            // The reference's args.yaml names hub ids (mistralai/Mistral-7B-Instruct-v0.2): fetch only config.json.
+            return Path.Combine(new HubModelResolver().ResolveAsync(hub, ModelFileKind.ModelConfig).GetAwaiter().GetResult(), "config.json");
+        }
+
+        return local
             ?? throw new HypernetworkCheckpointException(argsPath, "model_dir",
                 $"the base model '{modelDirectory}' was not found as a folder with config.json (tried it as given and relative to '{runDirectory}' and its parents); pass the base model folder explicitly (only its config.json is read).");
     }
