@@ -235,7 +235,8 @@ internal sealed class HubClient : IDisposable
 
     private static string Reported(string pointer, string repoId, string path, IProgress<HubDownloadProgress>? progress, bool fromCache = true)
     {
-        var length = new FileInfo(pointer).Length;
+        var info = new FileInfo(pointer);
+        var length = (info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info).Length;
         progress?.Report(new HubDownloadProgress(repoId, path, length, length, Completed: true, FromCache: fromCache));
         return pointer;
     }
