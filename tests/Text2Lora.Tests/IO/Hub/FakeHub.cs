@@ -65,6 +65,9 @@ internal sealed class FakeHub : IDisposable
     /// <summary>Renamed repositories: old id → new id (answered with a relative 307, as the hub does).</summary>
     public ConcurrentDictionary<string, string> Renamed { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>When each complete content transfer from the CDN port ended.</summary>
+    public ConcurrentQueue<DateTime> TransfersCompleted { get; } = new();
+
     /// <summary>Delay between 16 KiB chunks of content (to make transfers overlap).</summary>
     public TimeSpan ChunkDelay { get; set; }
 
@@ -111,7 +114,7 @@ internal sealed class FakeHub : IDisposable
         var request = context.Request;
         var response = context.Response;
         var path = Uri.UnescapeDataString(request.Url!.AbsolutePath);
-        Requests.Enqueue(new FakeRequest(request.HttpMethod, request.Url.Port, path, request.Headers["Authorization"], request.Headers["Range"]));
+        Requests.Enqueue(new FakeRequest(request.HttpMethod, request.Url.Port, path, request.Headers["Authorization"], request.Headers["Range"], DateTime.UtcNow));
         try
         {
             if (request.Url.Port == CdnPort)
@@ -255,6 +258,8 @@ internal sealed class FakeHub : IDisposable
             response.Abort();
             throw new IOException("cut on purpose");
         }
+
+        TransfersCompleted.Enqueue(DateTime.UtcNow);
     }
 
     /// <summary>The repository, after the checks the hub makes (exists, token for gated ones, revision); null after writing the error.</summary>
@@ -312,7 +317,7 @@ internal sealed class FakeHub : IDisposable
 }
 
 /// <summary>One request the fake hub received.</summary>
-internal sealed record FakeRequest(string Method, int Port, string Path, string? Authorization, string? Range);
+internal sealed record FakeRequest(string Method, int Port, string Path, string? Authorization, string? Range, DateTime At);
 
 /// <summary>A repository of the fake hub at one commit.</summary>
 internal sealed class FakeRepo(string repoId, string commit, IReadOnlyDictionary<string, byte[]> files, string? token, int lfsThreshold)
