@@ -113,22 +113,27 @@ internal sealed class HubClient : IDisposable
             return Reported(pointer, repoId, path, progress);
         }
 
+        // Blob and link are written under the blob's lock, as huggingface_hub does: a second process waits, then
+        // finds the finished blob (and possibly the link) instead of downloading or linking again.
         var blob = cache.Blob(metadata.Etag);
         var downloaded = false;
-        if (!File.Exists(blob))
+        using (await CrossProcessFileLock.AcquireAsync(
+            cache.Lock(metadata.Etag),
+            () => _logger.LogInformation("Waiting for another download of '{Path}' ({Repo}) to finish.", path, repoId),
+            cancellationToken).ConfigureAwait(false))
         {
-            using var fileLock = await CrossProcessFileLock.AcquireAsync(
-                cache.Lock(metadata.Etag),
-                () => _logger.LogInformation("Waiting for another download of '{Path}' ({Repo}) to finish.", path, repoId),
-                cancellationToken).ConfigureAwait(false);
             if (!File.Exists(blob))
             {
                 await DownloadBlobAsync(repoId, path, metadata, blob, progress, cancellationToken).ConfigureAwait(false);
                 downloaded = true;
             }
+
+            if (!File.Exists(pointer))
+            {
+                HubCacheLayout.Link(blob, pointer);
+            }
         }
 
-        HubCacheLayout.Link(blob, pointer);
         return Reported(pointer, repoId, path, progress, fromCache: !downloaded);
     }
 
