@@ -1,3 +1,5 @@
+using Text2Lora.LoraGeneration;
+using Text2Lora.TextGeneration;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -5,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
-using Text2Lora.Generation;
 using Text2Lora.IO.Hub;
 using Text2Lora.IO.Peft;
 using Text2Lora.Lora;

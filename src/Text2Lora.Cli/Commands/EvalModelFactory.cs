@@ -1,9 +1,9 @@
+using Text2Lora.LoraGeneration;
 using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Models;
-using Text2Lora.Generation;
 using Text2Lora.Hypernetworks;
 using Text2Lora.IO.Peft;
 using Text2Lora.Lora;

@@ -1,7 +1,7 @@
+using Text2Lora.LoraGeneration;
 using System.CommandLine;
 using Spectre.Console;
 using Text2Lora.Abstractions;
-using Text2Lora.Generation;
 using Text2Lora.IO.Hub;
 using Text2Lora.IO.Peft;
 using Text2Lora.IO.Safetensors;

@@ -1,3 +1,4 @@
+using Text2Lora.LoraGeneration;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -8,7 +9,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
-using Text2Lora.Generation;
 
 using Text2Lora.IO.Hub;
 

@@ -39,10 +39,10 @@ public sealed class BaseModelTaskEncoder : TaskEncoder
     public override string Id => string.Empty;
 
     /// <inheritdoc />
-    public override int EmbeddingSize => _model.Config.HiddenSize;
+    public override int EmbeddingSize => _model.Info.HiddenSize;
 
     /// <summary>The model's <c>max_position_embeddings</c>.</summary>
-    public override int MaxTokens => _model.Config.MaxPositionEmbeddings;
+    public override int MaxTokens => _model.Info.MaxPositionEmbeddings;
 
     /// <summary>How the hidden states are pooled.</summary>
     public TaskEmbeddingPooling Pooling { get; }
@@ -68,7 +68,7 @@ public sealed class BaseModelTaskEncoder : TaskEncoder
 
         var n = descriptions.Count;
         var longest = descriptions.Max(d => d.Count);
-        var pad = _tokenizer.PadTokenId ?? _model.Config.PadTokenId ?? 0;
+        var pad = _tokenizer.PadTokenId ?? _model.Info.PadTokenId ?? 0;
         var ids = new long[n * longest];
         var mask = new long[n * longest];
         for (var row = 0; row < n; row++)

@@ -1,3 +1,4 @@
+using Text2Lora.LoraGeneration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Text2Lora.Abstractions;
 using Text2Lora.DependencyInjection;
 using Text2Lora.Encoders;
-using Text2Lora.Generation;
 using Text2Lora.Runtime;
 using Text2Lora.Tests.Fakes;
 using Text2Lora.Tests.Infrastructure;
