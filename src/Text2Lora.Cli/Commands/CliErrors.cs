@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Text2Lora.IO;
+using Text2Lora.IO.Hub;
 using Text2Lora.Lora;
 using Text2Lora.Runtime;
 
@@ -48,7 +49,7 @@ internal static class CliErrors
     {
         CliUsageException or ArgumentException or NotSupportedException => UsageError,
         InvalidFileFormatException or UnsupportedAdapterException or FileNotFoundException or DirectoryNotFoundException or OptionsValidationException => InputError,
-        IOException => InputError,
+        IOException => InputError, // includes HubException
         NativeBackendUnavailableException => RuntimeError,
         OperationCanceledException => 130,
         _ => null,

@@ -19,6 +19,7 @@ internal static class CommandCatalog
         yield return ExportCommand.Create();
         yield return LogitsCommand.Create();
         yield return RunCommand.Create();
+        yield return DownloadCommand.Create();
         yield return ReproduceCommand.Create();
         yield return DemoCommand.Create(hypernetworks);
         yield return ServeCommand.Create();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
+using Text2Lora.IO.Hub;
 using Text2Lora.IO.Peft;
 using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
@@ -49,8 +50,8 @@ internal static class DemoCommand
         var description = new Option<string>("--description") { Description = "The task, in plain language.", DefaultValueFactory = _ => DefaultDescription };
         var inputs = new Option<string[]>("--input") { Description = "An input to answer (repeatable; default: six words).", AllowMultipleArgumentsPerToken = false };
         var saveAdapter = new Option<DirectoryInfo?>("--save-adapter") { Description = "Also save the generated adapter as a PEFT folder here (new, empty, or holding a previous adapter)." };
-        var model = new Option<DirectoryInfo?>("--model") { Description = $"Base model folder (default: {DefaultModel} of this repository)." };
-        var hypernetwork = new Option<DirectoryInfo?>("--hypernetwork") { Description = $"Hypernetwork folder (default: {DefaultHypernetwork}; models/t2l-tiny-sft is the SFT-trained one)." };
+        var model = new Option<string?>("--model") { Description = $"Base model folder or hub reference (default: {DefaultModel} of this repository)." };
+        var hypernetwork = new Option<string?>("--hypernetwork") { Description = $"Hypernetwork folder or hub reference (default: {DefaultHypernetwork}; models/t2l-tiny-sft is the SFT-trained one)." };
         var encoder = new Option<string?>("--encoder") { Description = "Description encoder folder or id, overriding the one the hypernetwork checkpoint names." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Most tokens per answer.", DefaultValueFactory = _ => 24 };
         var command = new Command("demo", "Describe a task, get a LoRA adapter in one hypernetwork pass, and compare answers with and without it.")
@@ -59,16 +60,19 @@ internal static class DemoCommand
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var request = new DemoRequest(
-                parse.GetValue(description)!,
-                parse.GetValue(inputs) is { Length: > 0 } given ? given : DefaultInputs,
-                parse.GetValue(model)?.FullName ?? RepositoryPath(DefaultModel, "--model"),
-                parse.GetValue(hypernetwork)?.FullName ?? RepositoryPath(DefaultHypernetwork, "--hypernetwork"),
-                parse.GetValue(saveAdapter)?.FullName,
-                parse.GetValue(maxNewTokens),
-                parse.GetValue(encoder));
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
-            return CliErrors.RunAsync(async () => Print(await RunAsync(loader, request, cancellationToken).ConfigureAwait(false), request, console));
+            return CliErrors.RunAsync(async () =>
+            {
+                var request = new DemoRequest(
+                    parse.GetValue(description)!,
+                    parse.GetValue(inputs) is { Length: > 0 } given ? given : DefaultInputs,
+                    ModelFolders.ResolveOptional(parse.GetValue(model), ModelFileKind.BaseModel, cancellationToken) ?? RepositoryPath(DefaultModel, "--model"),
+                    ModelFolders.ResolveOptional(parse.GetValue(hypernetwork), ModelFileKind.Hypernetwork, cancellationToken) ?? RepositoryPath(DefaultHypernetwork, "--hypernetwork"),
+                    parse.GetValue(saveAdapter)?.FullName,
+                    parse.GetValue(maxNewTokens),
+                    parse.GetValue(encoder));
+                Print(await RunAsync(loader, request, cancellationToken).ConfigureAwait(false), request, console);
+            });
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Text2Lora.IO.Hub;
 using System.Globalization;
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Benchmarks;
@@ -20,9 +21,9 @@ internal static class EvalCommand
     public static Command Create(Func<EvalModelSource, CancellationToken, Task<IEvaluationModel>> createModel)
     {
         ArgumentNullException.ThrowIfNull(createModel);
-        var model = new Option<DirectoryInfo>("--model") { Description = "Base model folder (Hugging Face format).", Required = true };
-        var adapter = new Option<DirectoryInfo?>("--adapter") { Description = "PEFT LoRA adapter folder to apply." };
-        var hypernetwork = new Option<DirectoryInfo?>("--hypernetwork") { Description = "T2L hypernetwork folder; generates the adapter from --description." };
+        var model = new Option<string>("--model") { Description = "Base model folder (Hugging Face format) or hub reference org/name[@revision][:subfolder].", Required = true };
+        var adapter = new Option<string?>("--adapter") { Description = "PEFT LoRA adapter folder (or hub reference) to apply." };
+        var hypernetwork = new Option<string?>("--hypernetwork") { Description = "T2L hypernetwork folder (or hub reference); generates the adapter from --description." };
         var description = new Option<string?>("--description") { Description = "Task description for --hypernetwork." };
         var encoder = new Option<string?>("--encoder") { Description = "Description encoder folder or id, overriding the one the hypernetwork checkpoint names." };
         var benchmark = new Option<string>("--benchmark") { Description = $"Benchmark: {string.Join(", ", BenchmarkCatalog.Names)}.", Required = true };
@@ -46,9 +47,9 @@ internal static class EvalCommand
             {
                 var request = new EvalRequest(
                     new EvalModelSource(
-                        parse.GetValue(model)!.FullName,
-                        parse.GetValue(adapter)?.FullName,
-                        parse.GetValue(hypernetwork)?.FullName,
+                        ModelFolders.Resolve(parse.GetValue(model)!, ModelFileKind.BaseModel, cancellationToken),
+                        ModelFolders.ResolveOptional(parse.GetValue(adapter), ModelFileKind.Adapter, cancellationToken),
+                        ModelFolders.ResolveOptional(parse.GetValue(hypernetwork), ModelFileKind.Hypernetwork, cancellationToken),
                         parse.GetValue(description),
                         parse.GetValue(encoder)),
                     parse.GetValue(benchmark)!,

@@ -3,6 +3,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
+using Text2Lora.IO.Hub;
 using Text2Lora.IO.Peft;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Lora;
@@ -23,8 +24,8 @@ internal static class GenerateCommand
 
     public static Command Create(IHypernetworkLoader loader)
     {
-        var hypernetwork = new Option<DirectoryInfo>("--hypernetwork") { Description = "The hypernetwork checkpoint folder.", Required = true };
-        var baseModel = new Option<DirectoryInfo?>("--base-model") { Description = "Overrides the base model the checkpoint names; only its config.json is read." };
+        var hypernetwork = new Option<string>("--hypernetwork") { Description = "The hypernetwork checkpoint folder or hub reference org/name[@revision][:subfolder].", Required = true };
+        var baseModel = new Option<string?>("--base-model") { Description = "Overrides the base model (folder or hub reference) the checkpoint names; only its config.json is read." };
         var description = new Option<string?>("--description") { Description = "The task description, embedded with the checkpoint's description encoder." };
         var encoder = new Option<string?>("--encoder") { Description = "Description encoder folder or id, overriding the one the checkpoint names (e.g. a local copy of Alibaba-NLP/gte-large-en-v1.5)." };
         var taskEmbedding = new Option<FileInfo?>("--task-embedding") { Description = $"A safetensors file with '{TaskEmbeddingKey}' float32 [1, D]; bypasses the encoder." };
@@ -33,8 +34,8 @@ internal static class GenerateCommand
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(() => Task.Run(
             () => Generate(
                 loader,
-                parse.GetValue(hypernetwork)!.FullName,
-                parse.GetValue(baseModel)?.FullName,
+                ModelFolders.Resolve(parse.GetValue(hypernetwork)!, ModelFileKind.Hypernetwork, cancellationToken),
+                ModelFolders.ResolveOptional(parse.GetValue(baseModel), ModelFileKind.ModelConfig, cancellationToken),
                 parse.GetValue(description),
                 parse.GetValue(encoder),
                 parse.GetValue(taskEmbedding)?.FullName,

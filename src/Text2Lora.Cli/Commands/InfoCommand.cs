@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Text2Lora.Abstractions;
+using Text2Lora.IO.Hub;
 using Text2Lora.IO.Peft;
 using Text2Lora.Runtime;
 
@@ -17,13 +18,11 @@ internal static class InfoCommand
 
     public static Command Create(IHypernetworkLoader? hypernetworkLoader = null)
     {
-        var directory = new Argument<DirectoryInfo>("DIR") { Description = "A PEFT adapter folder, a hypernetwork checkpoint folder or a model folder." };
+        var directory = new Argument<string>("DIR") { Description = "A PEFT adapter folder, a hypernetwork checkpoint folder or a model folder, or a hub reference org/name[@revision][:subfolder] (only its small files are downloaded)." };
         var command = new Command("info", "Describe an adapter, hypernetwork or model folder.") { directory };
-        command.SetAction(parse =>
-        {
-            var dir = parse.GetValue(directory)!;
-            return CliErrors.Run(() => Describe(dir.FullName, hypernetworkLoader));
-        });
+        command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(() => Task.Run(
+            () => Describe(ModelFolders.Resolve(parse.GetValue(directory)!, ModelFileKind.All, cancellationToken, ModelFolders.InfoFiles), hypernetworkLoader),
+            cancellationToken)));
         return command;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Text2Lora.IO.Hub;
 using Text2Lora.Abstractions;
 using Text2Lora.IO.Peft;
 using Text2Lora.IO.Safetensors;
@@ -17,15 +18,15 @@ internal static class LogitsCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model folder (config.json + safetensors).", Required = true };
-        var adapter = new Option<DirectoryInfo?>("--adapter") { Description = "PEFT LoRA adapter folder to apply." };
+        var model = new Option<string>("--model") { Description = "Hugging Face model folder (config.json + safetensors) or hub reference org/name[@revision][:subfolder].", Required = true };
+        var adapter = new Option<string?>("--adapter") { Description = "PEFT LoRA adapter folder (or hub reference) to apply." };
         var merge = new Option<bool>("--merge") { Description = "Merge the adapter into the weights instead of applying it at runtime." };
         var input = new Option<FileInfo>("--input") { Description = "safetensors with input_ids int64 [B,T] and optional attention_mask.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "safetensors file to write logits float32 [B,T,V] to.", Required = true };
         var command = new Command("logits", "Compute next-token logits for token ids.") { model, adapter, merge, input, output };
         command.SetAction(parse => CliErrors.Run(() => Run(
-            parse.GetValue(model)!.FullName,
-            parse.GetValue(adapter)?.FullName,
+            ModelFolders.Resolve(parse.GetValue(model)!, ModelFileKind.BaseModel, CancellationToken.None),
+            ModelFolders.ResolveOptional(parse.GetValue(adapter), ModelFileKind.Adapter, CancellationToken.None),
             parse.GetValue(merge),
             parse.GetValue(input)!.FullName,
             parse.GetValue(output)!.FullName)));

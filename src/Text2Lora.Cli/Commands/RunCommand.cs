@@ -1,5 +1,6 @@
 using Text2Lora.TextGeneration;
 using System.CommandLine;
+using Text2Lora.IO.Hub;
 using Text2Lora.IO.Peft;
 using Text2Lora.Models.Llama;
 using Text2Lora.Runtime;
@@ -17,8 +18,8 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model folder (config.json, safetensors, tokenizer files).", Required = true };
-        var adapter = new Option<DirectoryInfo?>("--adapter") { Description = "PEFT LoRA adapter folder to apply." };
+        var model = new Option<string>("--model") { Description = "Hugging Face model folder (config.json, safetensors, tokenizer files) or hub reference org/name[@revision][:subfolder].", Required = true };
+        var adapter = new Option<string?>("--adapter") { Description = "PEFT LoRA adapter folder (or hub reference) to apply." };
         var prompt = new Option<string>("--prompt") { Description = "The text to continue (with --chat: the user message).", Required = true };
         var chat = new Option<bool>("--chat") { Description = "Render the prompt through the model's chat template (error if it has none)." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Most tokens to generate.", DefaultValueFactory = _ => new GenerationOptions().MaxNewTokens };
@@ -32,14 +33,19 @@ internal static class RunCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var writer = parse.InvocationConfiguration.Output;
-            var request = new RunRequest(
-                parse.GetValue(model)!.FullName,
-                parse.GetValue(adapter)?.FullName,
-                parse.GetValue(prompt)!,
-                parse.GetValue(chat),
-                new GenerationOptions { MaxNewTokens = parse.GetValue(maxNewTokens), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
-                parse.GetValue(stop) ?? []);
-            return CliErrors.RunAsync(() => Task.Run(() => Run(request, writer, cancellationToken), cancellationToken));
+            return CliErrors.RunAsync(() => Task.Run(
+                () =>
+                {
+                    var request = new RunRequest(
+                        ModelFolders.Resolve(parse.GetValue(model)!, ModelFileKind.BaseModel, cancellationToken),
+                        ModelFolders.ResolveOptional(parse.GetValue(adapter), ModelFileKind.Adapter, cancellationToken),
+                        parse.GetValue(prompt)!,
+                        parse.GetValue(chat),
+                        new GenerationOptions { MaxNewTokens = parse.GetValue(maxNewTokens), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
+                        parse.GetValue(stop) ?? []);
+                    return Run(request, writer, cancellationToken);
+                },
+                cancellationToken));
         });
         return command;
     }

@@ -10,6 +10,8 @@ using Microsoft.Extensions.Options;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 
+using Text2Lora.IO.Hub;
+
 namespace Text2Lora.DependencyInjection;
 
 /// <summary>Registers Text2Lora in a Microsoft.Extensions.DependencyInjection container.</summary>
@@ -47,11 +49,12 @@ public static class Text2LoraServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Text2LoraOptions>, Text2LoraOptionsValidator>());
         services.TryAddSingleton<IHypernetworkLoader, HypernetworkLoader>();
-        services.TryAddSingleton<IModelFolderResolver>(LocalModelFolderResolver.Instance);
+        services.TryAddSingleton(sp => new HubModelResolver(HubOptions.FromEnvironment(), LoggerFactory(sp).CreateLogger<HubModelResolver>()));
+        services.TryAddSingleton<IModelFolderResolver>(sp => new HubModelFolderResolver(sp.GetRequiredService<HubModelResolver>()));
         services.TryAddSingleton(sp => Text2LoraComponents.CreateTaskEncoder(
             Options(sp), sp.GetRequiredService<IHypernetwork>(), sp.GetRequiredService<IModelFolderResolver>(), LoggerFactory(sp)));
         services.TryAddSingleton(sp => Text2LoraComponents.LoadHypernetwork(
-            sp.GetRequiredService<IHypernetworkLoader>(), Options(sp), LoggerFactory(sp).CreateLogger<LoraGenerator>()));
+            sp.GetRequiredService<IHypernetworkLoader>(), Options(sp), sp.GetRequiredService<HubModelResolver>(), LoggerFactory(sp).CreateLogger<LoraGenerator>()));
         services.TryAddSingleton(sp => new LoraGenerator(
             sp.GetRequiredService<ITaskEncoder>(), sp.GetRequiredService<IHypernetwork>(), LoggerFactory(sp).CreateLogger<LoraGenerator>()));
         services.TryAddSingleton<ILoraGenerator>(sp => sp.GetRequiredService<LoraGenerator>());

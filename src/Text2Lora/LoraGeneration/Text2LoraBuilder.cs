@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Text2Lora.Abstractions;
 using Text2Lora.DependencyInjection;
 using Text2Lora.Encoders;
+using Text2Lora.IO.Hub;
 
 namespace Text2Lora.LoraGeneration;
 
@@ -20,8 +21,9 @@ public sealed class Text2LoraBuilder
     private IHypernetwork? _hypernetwork;
     private IHypernetworkLoader? _loader;
     private ITaskEncoder? _encoder;
-    private IModelFolderResolver _resolver = LocalModelFolderResolver.Instance;
+    private IModelFolderResolver? _resolver;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+    private HubOptions? _hub;
 
     private Text2LoraBuilder()
     {
@@ -30,7 +32,10 @@ public sealed class Text2LoraBuilder
     /// <summary>Starts a builder with default options (the checkpoint's own description encoder, CPU, a 1024-entry embedding cache).</summary>
     public static Text2LoraBuilder Create() => new();
 
-    /// <summary>Loads the hypernetwork from checkpoint folder <paramref name="directory"/> (with the loader of <see cref="WithHypernetworkLoader"/>).</summary>
+    /// <summary>
+    /// Loads the hypernetwork from checkpoint folder <paramref name="directory"/> (with the loader of <see cref="WithHypernetworkLoader"/>),
+    /// or from a hub reference <c>org/name[@revision][:subfolder]</c> downloaded into the Hugging Face cache (see <see cref="WithHub"/>).
+    /// </summary>
     public Text2LoraBuilder WithHypernetwork(string directory)
     {
         _options.HypernetworkDirectory = directory;
@@ -55,7 +60,15 @@ public sealed class Text2LoraBuilder
         return this;
     }
 
-    /// <summary>Overrides the base model the checkpoint names; only its <c>config.json</c> is read.</summary>
+    /// <summary>Where hub references are downloaded from and cached (default: <see cref="HubOptions.FromEnvironment()"/>, as huggingface_hub).</summary>
+    public Text2LoraBuilder WithHub(HubOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _hub = options;
+        return this;
+    }
+
+    /// <summary>Overrides the base model the checkpoint names (folder or hub reference); only its <c>config.json</c> is read.</summary>
     public Text2LoraBuilder WithBaseModel(string directory)
     {
         _options.BaseModelDirectory = directory;
@@ -75,7 +88,7 @@ public sealed class Text2LoraBuilder
         return this;
     }
 
-    /// <summary>Resolves encoder and base-model ids that are not local folders (default: <see cref="LocalModelFolderResolver"/>, which only accepts folders).</summary>
+    /// <summary>Resolves encoder and base-model ids that are not local folders (default: <see cref="HubModelFolderResolver"/>: local folders, else hub references).</summary>
     public Text2LoraBuilder WithModelFolderResolver(IModelFolderResolver resolver)
     {
         ArgumentNullException.ThrowIfNull(resolver);
@@ -124,18 +137,19 @@ public sealed class Text2LoraBuilder
         var owned = new List<IDisposable>();
         try
         {
+            var hub = new HubModelResolver(_hub ?? HubOptions.FromEnvironment(), _loggerFactory.CreateLogger<HubModelResolver>());
             var hypernetwork = _hypernetwork;
             if (hypernetwork is null)
             {
                 var loader = _loader ?? new HypernetworkLoader();
-                hypernetwork = Text2LoraComponents.LoadHypernetwork(loader, _options, _loggerFactory.CreateLogger<LoraGenerator>());
+                hypernetwork = Text2LoraComponents.LoadHypernetwork(loader, _options, hub, _loggerFactory.CreateLogger<LoraGenerator>());
                 owned.Add(hypernetwork);
             }
 
             ITaskEncoder encoder;
             if (_encoder is null)
             {
-                encoder = Text2LoraComponents.CreateTaskEncoder(_options, hypernetwork, _resolver, _loggerFactory);
+                encoder = Text2LoraComponents.CreateTaskEncoder(_options, hypernetwork, _resolver ?? new HubModelFolderResolver(hub), _loggerFactory);
                 if (encoder is IDisposable disposable)
                 {
                     owned.Add(disposable);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
+using Text2Lora.IO.Hub;
 using static TorchSharp.torch;
 
 namespace Text2Lora.LoraGeneration;
@@ -25,12 +26,14 @@ internal static class Text2LoraComponents
     public static ITaskEncoder WithCache(ITaskEncoder encoder, int capacity, bool ownsInner) =>
         capacity > 0 ? new CachingTaskEncoder(encoder, capacity, ownsInner) : encoder;
 
-    /// <summary>Loads the hypernetwork the options name.</summary>
-    public static IHypernetwork LoadHypernetwork(IHypernetworkLoader loader, Text2LoraOptions options, ILogger logger)
+    /// <summary>Loads the hypernetwork the options name, resolving hub references through <paramref name="hub"/>.</summary>
+    public static IHypernetwork LoadHypernetwork(IHypernetworkLoader loader, Text2LoraOptions options, HubModelResolver hub, ILogger logger)
     {
-        var directory = options.HypernetworkDirectory
+        var reference = options.HypernetworkDirectory
             ?? throw new InvalidOperationException($"{nameof(Text2LoraOptions.HypernetworkDirectory)} is not set.");
+        var directory = hub.Resolve(reference, ModelFileKind.Hypernetwork);
+        var baseModel = options.BaseModelDirectory is { } given ? hub.Resolve(given, ModelFileKind.ModelConfig) : null;
         logger.LogInformation("Loading hypernetwork from {Directory} onto {Device}.", directory, options.Device);
-        return loader.Load(directory, options.BaseModelDirectory, device(options.Device));
+        return loader.Load(directory, baseModel, device(options.Device));
     }
 }

@@ -9,11 +9,14 @@ public sealed class Text2LoraOptions
     /// <summary>The configuration section name these options are conventionally bound from.</summary>
     public const string SectionName = "Text2Lora";
 
-    /// <summary>The hypernetwork checkpoint folder (required unless a hypernetwork instance is supplied).</summary>
+    /// <summary>
+    /// The hypernetwork checkpoint folder, or a hub reference <c>org/name[@revision][:subfolder]</c> downloaded into the
+    /// Hugging Face cache (required unless a hypernetwork instance is supplied).
+    /// </summary>
     public string? HypernetworkDirectory { get; set; }
 
     /// <summary>
-    /// A base-model folder overriding the one the checkpoint names: its <c>config.json</c> gives the adapter shapes, and
+    /// A base-model folder or hub reference overriding the one the checkpoint names: its <c>config.json</c> gives the adapter shapes, and
     /// when the base model itself embeds descriptions (reference <c>emb_model: ""</c>) its weights and tokenizer are
     /// loaded for that.
     /// </summary>

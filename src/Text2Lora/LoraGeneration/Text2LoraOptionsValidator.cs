@@ -1,8 +1,12 @@
 using Microsoft.Extensions.Options;
+using Text2Lora.IO.Hub;
 
 namespace Text2Lora.LoraGeneration;
 
-/// <summary>The checks data annotations cannot express: the folders must exist. Names the field in each failure.</summary>
+/// <summary>
+/// The checks data annotations cannot express: the folders must exist, or be hub references
+/// (<c>org/name[@revision][:subfolder]</c>, resolved when loading). Names the field in each failure.
+/// </summary>
 internal sealed class Text2LoraOptionsValidator : IValidateOptions<Text2LoraOptions>
 {
     public ValidateOptionsResult Validate(string? name, Text2LoraOptions options) => Validate(options, hypernetworkSupplied: false);
@@ -17,15 +21,15 @@ internal sealed class Text2LoraOptionsValidator : IValidateOptions<Text2LoraOpti
             {
                 failures.Add($"{nameof(Text2LoraOptions.HypernetworkDirectory)} is required: the folder of the hypernetwork checkpoint.");
             }
-            else if (!Directory.Exists(options.HypernetworkDirectory))
+            else if (!Directory.Exists(options.HypernetworkDirectory) && !HubReference.TryParse(options.HypernetworkDirectory, out _))
             {
-                failures.Add($"{nameof(Text2LoraOptions.HypernetworkDirectory)} '{options.HypernetworkDirectory}' does not exist.");
+                failures.Add($"{nameof(Text2LoraOptions.HypernetworkDirectory)} '{options.HypernetworkDirectory}' does not exist (and is not a hub reference org/name[@revision][:subfolder]).");
             }
         }
 
-        if (options.BaseModelDirectory is { } baseModel && !Directory.Exists(baseModel))
+        if (options.BaseModelDirectory is { } baseModel && !Directory.Exists(baseModel) && !HubReference.TryParse(baseModel, out _))
         {
-            failures.Add($"{nameof(Text2LoraOptions.BaseModelDirectory)} '{baseModel}' does not exist.");
+            failures.Add($"{nameof(Text2LoraOptions.BaseModelDirectory)} '{baseModel}' does not exist (and is not a hub reference org/name[@revision][:subfolder]).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,3 +1,5 @@
+using Text2Lora.IO.Hub;
+
 namespace Text2Lora.Hypernetworks.Checkpoints;
 
 /// <summary>
@@ -24,10 +26,12 @@ public static class HypernetworkCheckpoint
     /// <param name="path">Folder or <c>hypermod.pt</c> file.</param>
     /// <param name="baseModelDirectory">Reference format only: the base model folder whose <c>config.json</c> gives the
     /// layer shapes, overriding <c>args.yaml: model_dir</c> (only config.json is read, never weights).</param>
+    /// <param name="hub">Reference format only: resolves an <c>args.yaml: model_dir</c> that names a hub id rather than a
+    /// local folder (only its config.json is downloaded); without it such a checkpoint needs <paramref name="baseModelDirectory"/>.</param>
     /// <exception cref="FileNotFoundException">No checkpoint files at <paramref name="path"/>.</exception>
     /// <exception cref="HypernetworkCheckpointException">Malformed or mismatched files; names the file and key.</exception>
     /// <exception cref="IO.Pickle.UnsafePickleException"><c>hypermod.pt</c> would import or call something outside the allowlist.</exception>
-    public static T2LHypernetwork Load(string path, string? baseModelDirectory = null)
+    public static T2LHypernetwork Load(string path, string? baseModelDirectory = null, HubModelResolver? hub = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path) && File.Exists(Path.Combine(path, ConfigFileName)))
@@ -37,7 +41,7 @@ public static class HypernetworkCheckpoint
 
         if (File.Exists(path) || File.Exists(Path.Combine(path, ReferenceWeightsFileName)))
         {
-            return ReferenceCheckpoint.Load(path, baseModelDirectory);
+            return ReferenceCheckpoint.Load(path, baseModelDirectory, hub);
         }
 
         throw new FileNotFoundException($"'{path}' holds neither a Text2Lora hypernetwork ('{ConfigFileName}') nor a reference T2L checkpoint ('{ReferenceWeightsFileName}').", path);

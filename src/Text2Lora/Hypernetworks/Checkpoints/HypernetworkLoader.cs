@@ -1,3 +1,4 @@
+using Text2Lora.IO.Hub;
 using Text2Lora.Abstractions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,16 +7,20 @@ namespace Text2Lora.Hypernetworks.Checkpoints;
 
 /// <summary>
 /// The <see cref="IHypernetworkLoader"/> for T2L checkpoints in either format (see <see cref="HypernetworkCheckpoint"/>),
-/// moving the loaded hypernetwork to the requested device.
+/// moving the loaded hypernetwork to the requested device. A reference checkpoint whose <c>args.yaml: model_dir</c>
+/// names a hub id gets that model's config.json through the hub resolver.
 /// </summary>
-public sealed class HypernetworkLoader : IHypernetworkLoader
+/// <param name="hub">Resolves hub ids in <c>model_dir</c>; default: a resolver with <see cref="HubOptions.FromEnvironment()"/>.</param>
+public sealed class HypernetworkLoader(HubModelResolver? hub = null) : IHypernetworkLoader
 {
+    private readonly HubModelResolver _hub = hub ?? new HubModelResolver();
+
     /// <inheritdoc />
     public IHypernetwork Load(string directory, string? baseModelDirectory, Device device, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
         cancellationToken.ThrowIfCancellationRequested();
-        var hypernetwork = HypernetworkCheckpoint.Load(directory, baseModelDirectory);
+        var hypernetwork = HypernetworkCheckpoint.Load(directory, baseModelDirectory, _hub);
         if (device.type != TorchSharp.DeviceType.CPU)
         {
             hypernetwork.Module.to(device);

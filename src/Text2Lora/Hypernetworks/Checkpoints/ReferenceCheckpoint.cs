@@ -1,3 +1,4 @@
+using Text2Lora.IO.Hub;
 using Text2Lora.IO.Pickle;
 using Text2Lora.Lora;
 using TorchSharp.PyBridge;
@@ -15,7 +16,7 @@ internal static class ReferenceCheckpoint
     public const string WeightsFileName = "hypermod.pt";
     public const string ArgsFileName = "args.yaml";
 
-    public static T2LHypernetwork Load(string path, string? baseModelDirectory)
+    public static T2LHypernetwork Load(string path, string? baseModelDirectory, HubModelResolver? hub = null)
     {
         var weightsPath = Directory.Exists(path) ? Path.Combine(path, WeightsFileName) : path;
         if (!File.Exists(weightsPath))
@@ -47,7 +48,7 @@ internal static class ReferenceCheckpoint
             throw new HypernetworkCheckpointException(weightsPath, nonFloat.Name, $"{nonFloat.StorageType} tensors are not supported; the hypernetwork is float32.");
         }
 
-        var modelConfigPath = ResolveBaseModelConfig(args, argsPath, runDirectory, baseModelDirectory);
+        var modelConfigPath = ResolveBaseModelConfig(args, argsPath, runDirectory, baseModelDirectory, hub);
         var shapesOfModel = Models.Llama.LlamaFamilyConfig.Load(modelConfigPath).LoraTargets();
         var targets = new LoraTargetDescription(shapesOfModel.LayerCount, moduleOrder.Select(shapesOfModel.Get).ToArray());
 
@@ -137,9 +138,10 @@ internal static class ReferenceCheckpoint
 
     /// <summary>
     /// The base model's <c>config.json</c>: in <paramref name="overrideDirectory"/> when given; otherwise
-    /// <c>args.yaml: model_dir</c> as an existing path, or relative to the run folder or one of its ancestors.
+    /// <c>args.yaml: model_dir</c> as an existing path, or relative to the run folder or one of its ancestors, or else
+    /// as a hub id when <paramref name="hub"/> is given (only config.json is fetched into the Hugging Face cache).
     /// </summary>
-    private static string ResolveBaseModelConfig(ReferenceTrainingArgs args, string argsPath, string runDirectory, string? overrideDirectory)
+    private static string ResolveBaseModelConfig(ReferenceTrainingArgs args, string argsPath, string runDirectory, string? overrideDirectory, HubModelResolver? hub)
     {
         if (overrideDirectory is not null)
         {
@@ -160,7 +162,22 @@ internal static class ReferenceCheckpoint
             }
         }
 
-        return candidates.Select(c => Path.Combine(c, "config.json")).FirstOrDefault(File.Exists)
+        var local = candidates.Select(c => Path.Combine(c, "config.json")).FirstOrDefault(File.Exists);
+        if (local is null && hub is not null && HubReference.TryParse(modelDirectory, out var reference))
+        {
+            // The reference's args.yaml names hub ids (mistralai/Mistral-7B-Instruct-v0.2): fetch only config.json.
+            try
+            {
+                return Path.Combine(hub.ResolveAsync(reference, ModelFileKind.ModelConfig).GetAwaiter().GetResult(), "config.json");
+            }
+            catch (Exception ex) when (ex is HubException or HttpRequestException)
+            {
+                throw new HypernetworkCheckpointException(argsPath, "model_dir",
+                    $"the base model '{modelDirectory}' is not a local folder and its config.json could not be fetched from the hub ({ex.Message}); pass the base model folder explicitly (only its config.json is read).", ex);
+            }
+        }
+
+        return local
             ?? throw new HypernetworkCheckpointException(argsPath, "model_dir",
                 $"the base model '{modelDirectory}' was not found as a folder with config.json (tried it as given and relative to '{runDirectory}' and its parents); pass the base model folder explicitly (only its config.json is read).");
     }
