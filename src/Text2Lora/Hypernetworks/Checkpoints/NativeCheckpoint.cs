@@ -20,6 +20,7 @@ internal static class NativeCheckpoint
     private const int FormatVersion = 1;
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, IndentSize = 2 };
+    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(Options);
 
     public static void Save(T2LHypernetwork hypernetwork, string directory)
     {
@@ -57,6 +58,17 @@ internal static class NativeCheckpoint
         var targets = new LoraTargetDescription(
             description.LayerCount,
             description.TargetModules!.Select(t => new LoraTargetModule(t.Name, t.PathTemplate, t.InFeatures, t.OutFeatures)).ToArray());
+        try
+        {
+            description.Architecture!.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HypernetworkCheckpointException(configPath, ex.ParamName, ex.Message, ex);
+        }
+
+        InputLimits.EnsureFits(configPath, "rank", HyperModulator.EstimateBytes(description.Architecture, description.Rank, description.LayerCount, targets.Modules),
+            "a hypernetwork of this architecture, rank, layer count and target modules");
         HyperModulator module;
         try
         {
@@ -104,7 +116,7 @@ internal static class NativeCheckpoint
         Description? description;
         try
         {
-            description = JsonSerializer.Deserialize<Description>(File.ReadAllText(configPath), Options);
+            description = JsonSerializer.Deserialize<Description>(File.ReadAllText(configPath), ReadOptions);
         }
         catch (JsonException ex)
         {
@@ -129,6 +141,34 @@ internal static class NativeCheckpoint
         if (description.Rank <= 0 || description.LayerCount <= 0)
         {
             throw new HypernetworkCheckpointException(configPath, description.Rank <= 0 ? "rank" : "layer_count", "must be a positive integer.");
+        }
+
+        for (var i = 0; i < description.TargetModules.Length; i++)
+        {
+            var entry = description.TargetModules[i];
+            if (entry is null || string.IsNullOrEmpty(entry.Name) || string.IsNullOrEmpty(entry.PathTemplate))
+            {
+                throw new HypernetworkCheckpointException(configPath, $"target_modules[{i}]", "must be an object with a non-empty name and path_template.");
+            }
+
+            if (entry.InFeatures <= 0 || entry.OutFeatures <= 0)
+            {
+                throw new HypernetworkCheckpointException(configPath, $"target_modules[{i}]", $"in_features and out_features must be positive, got {entry.InFeatures} and {entry.OutFeatures}.");
+            }
+
+            try
+            {
+                _ = string.Format(System.Globalization.CultureInfo.InvariantCulture, entry.PathTemplate, 0);
+            }
+            catch (FormatException ex)
+            {
+                throw new HypernetworkCheckpointException(configPath, $"target_modules[{i}].path_template", $"'{entry.PathTemplate}' is not a path template with one '{{0}}' layer placeholder.", ex);
+            }
+        }
+
+        if (description.TargetModules.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != description.TargetModules.Length)
+        {
+            throw new HypernetworkCheckpointException(configPath, "target_modules", "module names must be distinct.");
         }
 
         return description;

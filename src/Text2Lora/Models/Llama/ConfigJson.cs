@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Text2Lora.IO;
 
 namespace Text2Lora.Models.Llama;
 
@@ -14,7 +15,7 @@ internal sealed class ConfigJson(JsonObject root, string source)
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true });
+            node = StrictJson.ParseNode(json);
         }
         catch (JsonException ex)
         {

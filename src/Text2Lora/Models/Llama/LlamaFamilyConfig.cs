@@ -126,6 +126,33 @@ public sealed record LlamaFamilyConfig
         ]);
     }
 
+    /// <summary>The most decoder layers a config may declare (published Llama-family models have at most a few hundred).</summary>
+    public const int MaxLayers = 1024;
+
+    /// <summary>
+    /// Bytes the model's weights and fixed tables take in <paramref name="bytesPerElement"/>-byte elements, from the
+    /// config alone (a double, so corrupt sizes cannot overflow). Counts embeddings, output head (unless tied), every
+    /// projection, norm and bias, and the rotary cos/sin tables (float32, max_position_embeddings × head_dim each).
+    /// </summary>
+    public double EstimateBytes(int bytesPerElement)
+    {
+        double hidden = HiddenSize, attention = (double)NumAttentionHeads * HeadDim, keyValue = (double)NumKeyValueHeads * HeadDim;
+        var embedding = (double)VocabSize * hidden * (TieWordEmbeddings ? 1 : 2);
+        var perLayer = hidden * attention * 2 + hidden * keyValue * 2 + 3 * hidden * IntermediateSize + hidden * (SandwichNorms ? 4 : 2)
+            + (QkvBias ? attention + 2 * keyValue : 0) + (OutputBias ? hidden : 0) + (MlpBias ? 2 * IntermediateSize + hidden : 0);
+        var rotary = 2.0 * MaxPositionEmbeddings * HeadDim * sizeof(float);
+        return (embedding + perLayer * NumHiddenLayers + hidden) * bytesPerElement + rotary;
+    }
+
+    /// <summary>The field whose value dominates <see cref="EstimateBytes"/> (named in size errors).</summary>
+    internal string DominantSizeField()
+    {
+        var embedding = (double)VocabSize * HiddenSize;
+        var layers = (double)NumHiddenLayers * HiddenSize * Math.Max(IntermediateSize, (double)NumAttentionHeads * HeadDim);
+        var rotary = (double)MaxPositionEmbeddings * HeadDim;
+        return rotary > embedding && rotary > layers ? "max_position_embeddings" : embedding >= layers ? "vocab_size" : "num_hidden_layers";
+    }
+
     /// <summary>
     /// This config as Hugging Face <c>config.json</c> text, which <see cref="Parse"/> reads back to an equal config.
     /// <paramref name="torchDtype"/> and <paramref name="initializerRange"/> are recorded as HF records them.
@@ -177,6 +204,20 @@ public sealed record LlamaFamilyConfig
         }
 
         var layers = c.RequiredPositiveInt("num_hidden_layers");
+        if (layers > MaxLayers)
+        {
+            throw c.Error("num_hidden_layers", $"must be at most {MaxLayers}, got {layers}");
+        }
+
+        if ((long)heads * headDim > int.MaxValue || (long)kvHeads * headDim > int.MaxValue)
+        {
+            throw c.Error("num_attention_heads", $"times head_dim ({headDim}) exceeds the largest supported size");
+        }
+
+        if (c.Int("max_position_embeddings") is <= 0 and var maxPositions)
+        {
+            throw c.Error("max_position_embeddings", $"must be positive, got {maxPositions}");
+        }
         var attentionBias = c.Bool("attention_bias") ?? false;
         var (slidingWindow, slidingLayers) = ReadSlidingWindow(c, modelType, layers);
         var queryPreAttnScalar = gemma ? c.Double("query_pre_attn_scalar") ?? 256 : (double?)null;
