@@ -10,7 +10,7 @@ namespace Text2Lora.FuzzRunner;
 /// <param name="RssLimitBytes">Resident memory above which the worker is killed and the case counts as over-memory.</param>
 internal sealed record CampaignLimits(TimeSpan CaseTimeout, TimeSpan StartTimeout, long RssLimitBytes)
 {
-    public static CampaignLimits Default { get; } = new(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(120), 3L << 30);
+    public static CampaignLimits Default { get; } = new(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(180), 3L << 30);
 }
 
 /// <summary>Outcome counts of one format's campaign and the cases that were not typed or accepted.</summary>

@@ -112,7 +112,17 @@ internal static class Mutators
             root = root is null ? RandomValue(random, null) : MutateJsonTree(random, root);
         }
 
-        var text = root?.ToJsonString() ?? "null";
+        string text;
+        try
+        {
+            text = root?.ToJsonString() ?? "null";
+        }
+        catch (ArgumentException)
+        {
+            // A mutation produced a value JSON cannot hold (e.g. an infinite number): damage bytes instead.
+            return Bytes(random, data);
+        }
+
         if (duplicate && root is JsonObject obj && obj.Count > 0)
         {
             // System.Text.Json cannot build a duplicate key; insert one textually: "key": <other value>,
@@ -194,7 +204,7 @@ internal static class Mutators
                 return random.Next(4) switch
                 {
                     0 => JsonValue.Create(-number),
-                    1 => JsonValue.Create(number * Math.Pow(2, random.Next(1, 40))),
+                    1 => JsonValue.Create(double.IsFinite(number * Math.Pow(2, 39)) ? number * Math.Pow(2, random.Next(1, 40)) : -number),
                     2 => JsonValue.Create(number + random.Next(-2, 3)),
                     _ => JsonValue.Create(BoundaryIntegers[random.Next(BoundaryIntegers.Length)]),
                 };

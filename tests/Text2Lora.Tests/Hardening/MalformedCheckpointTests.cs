@@ -106,6 +106,7 @@ public sealed class MalformedCheckpointTests
     {
         using var directory = SavedNativeCheckpoint(out var json);
         json["rank"] = 100_000_000;
+        json["adapter_config"]!["r"] = 100_000_000;
         WriteDescription(directory, json);
 
         var error = Assert.Throws<InputTooLargeException>(() => HypernetworkCheckpoint.Load(directory.Path));
@@ -124,6 +125,18 @@ public sealed class MalformedCheckpointTests
 
         var error = Assert.Throws<HypernetworkCheckpointException>(() => HypernetworkCheckpoint.Load(directory.Path));
         Assert.Equal("target_modules[0]", error.Field);
+    }
+
+    [Fact]
+    public void Native_adapter_rank_differing_from_the_hypernetwork_rank_is_refused()
+    {
+        // Fuzz reproducer (hypernetwork, seed 7, cases 238 and 254): an ArgumentException escaped from T2LHypernetwork's constructor.
+        using var directory = SavedNativeCheckpoint(out var json);
+        json["adapter_config"]!["r"] = 8;
+        WriteDescription(directory, json);
+
+        var error = Assert.Throws<HypernetworkCheckpointException>(() => HypernetworkCheckpoint.Load(directory.Path));
+        Assert.Equal("adapter_config.r", error.Field);
     }
 
     [Fact]

@@ -38,6 +38,18 @@ public sealed class MalformedConfigTests
         Assert.Equal("num_hidden_layers", error.Field);
     }
 
+    [Theory]
+    [InlineData("rope_theta", 1e300)]   // fuzz reproducer (config-json, seed 7, case 179): float overflow in the rotary table
+    [InlineData("rope_theta", -10000.0)]
+    [InlineData("rms_norm_eps", -1e-6)]
+    public void Config_json_with_an_out_of_range_number_is_refused(string field, double value)
+    {
+        var json = LlamaConfig();
+        json[field] = value;
+        var error = Assert.Throws<ModelFormatException>(() => LlamaFamilyConfig.Parse(json.ToJsonString(), "config.json"));
+        Assert.Equal(field, error.Field);
+    }
+
     [Fact]
     public void Config_json_with_a_negative_context_is_refused()
     {

@@ -55,6 +55,10 @@ internal static class NativeCheckpoint
 
         var description = ReadDescription(configPath);
         var adapterConfig = LoraConfig.Parse(description.AdapterConfig!.ToJsonString(), configPath);
+        if (adapterConfig.R != description.Rank)
+        {
+            throw new HypernetworkCheckpointException(configPath, "adapter_config.r", $"the adapter config's rank {adapterConfig.R} differs from the hypernetwork's rank {description.Rank}.");
+        }
         var targets = new LoraTargetDescription(
             description.LayerCount,
             description.TargetModules!.Select(t => new LoraTargetModule(t.Name, t.PathTemplate, t.InFeatures, t.OutFeatures)).ToArray());

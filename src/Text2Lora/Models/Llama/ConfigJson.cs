@@ -41,6 +41,12 @@ internal sealed class ConfigJson(JsonObject root, string source)
 
     public bool? Bool(string key) => Get<bool?>(key, static e => e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : null, "true or false");
 
+    /// <summary>An optional number that, when present, must be finite and in (0, <paramref name="max"/>].</summary>
+    public double? PositiveFinite(string key, double max) =>
+        Double(key) is not { } value ? null
+        : value > 0 && value <= max ? value
+        : throw Error(key, $"must be a positive number no larger than {max.ToString(CultureInfo.InvariantCulture)}, got {value.ToString(CultureInfo.InvariantCulture)}");
+
     public int RequiredPositiveInt(string key) =>
         Int(key) is { } v ? (v > 0 ? v : throw Error(key, $"must be positive, got {v}")) : throw Error(key, "is required");
 

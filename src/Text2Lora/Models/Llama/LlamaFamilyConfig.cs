@@ -220,7 +220,7 @@ public sealed record LlamaFamilyConfig
         }
         var attentionBias = c.Bool("attention_bias") ?? false;
         var (slidingWindow, slidingLayers) = ReadSlidingWindow(c, modelType, layers);
-        var queryPreAttnScalar = gemma ? c.Double("query_pre_attn_scalar") ?? 256 : (double?)null;
+        var queryPreAttnScalar = gemma ? c.PositiveFinite("query_pre_attn_scalar", 1e9) ?? 256 : (double?)null;
 
         return new LlamaFamilyConfig
         {
@@ -233,8 +233,10 @@ public sealed record LlamaFamilyConfig
             NumKeyValueHeads = kvHeads,
             HeadDim = headDim,
             MaxPositionEmbeddings = c.Int("max_position_embeddings") ?? (gemma ? 8192 : 2048),
-            RmsNormEps = c.Double("rms_norm_eps") ?? 1e-6,
-            RopeTheta = c.Double("rope_theta") ?? 10000,
+            RmsNormEps = c.PositiveFinite("rms_norm_eps", 1) ?? 1e-6,
+
+            // The inverse frequencies theta^(-2i/d) are computed in float32: theta must keep them finite and non-zero.
+            RopeTheta = c.PositiveFinite("rope_theta", 1e30) ?? 10000,
             RopeScaling = ReadRopeScaling(c),
             HiddenActivation = ReadActivation(c, gemma),
             TieWordEmbeddings = c.Bool("tie_word_embeddings") ?? gemma,
@@ -244,8 +246,8 @@ public sealed record LlamaFamilyConfig
             SlidingWindow = slidingWindow,
             SlidingWindowLayers = slidingLayers,
             AttentionScale = 1.0 / Math.Sqrt(queryPreAttnScalar ?? headDim),
-            AttentionLogitSoftcapping = gemma ? c.Double("attn_logit_softcapping") : null,
-            FinalLogitSoftcapping = gemma ? c.Double("final_logit_softcapping") : null,
+            AttentionLogitSoftcapping = gemma ? c.PositiveFinite("attn_logit_softcapping", 1e30) : null,
+            FinalLogitSoftcapping = gemma ? c.PositiveFinite("final_logit_softcapping", 1e30) : null,
             NormWeightPlusOne = gemma,
             ScaleEmbeddings = gemma,
             SandwichNorms = gemma,
@@ -294,7 +296,7 @@ public sealed record LlamaFamilyConfig
 
         var sub = new ConfigJson(scaling, c.Source);
         var type = sub.String("rope_type") ?? sub.String("type") ?? "default";
-        var factor = sub.Double("factor") ?? 1.0;
+        var factor = sub.PositiveFinite("factor", 1e6) ?? 1.0;
         switch (type)
         {
             case "default":
@@ -302,9 +304,9 @@ public sealed record LlamaFamilyConfig
             case "linear":
                 return new RopeScaling(type, factor, 0, 0, 0);
             case "llama3":
-                var low = sub.Double("low_freq_factor") ?? throw c.Error("rope_scaling.low_freq_factor", "is required for llama3 scaling");
-                var high = sub.Double("high_freq_factor") ?? throw c.Error("rope_scaling.high_freq_factor", "is required for llama3 scaling");
-                var original = sub.Int("original_max_position_embeddings") ?? throw c.Error("rope_scaling.original_max_position_embeddings", "is required for llama3 scaling");
+                var low = sub.PositiveFinite("low_freq_factor", 1e6) ?? throw c.Error("rope_scaling.low_freq_factor", "is required for llama3 scaling");
+                var high = sub.PositiveFinite("high_freq_factor", 1e6) ?? throw c.Error("rope_scaling.high_freq_factor", "is required for llama3 scaling");
+                var original = (sub.Int("original_max_position_embeddings") is > 0 and var positive ? positive : (int?)null) ?? throw c.Error("rope_scaling.original_max_position_embeddings", "is required for llama3 scaling and must be positive");
                 if (!(high > low))
                 {
                     throw c.Error("rope_scaling.high_freq_factor", $"must exceed low_freq_factor ({low})");
