@@ -97,8 +97,9 @@ internal static class FuzzFormats
                 {
                     foreach (var (path, weights) in adapter.Modules)
                     {
-                        var module = hypernetwork.Targets.Modules.First(m => path.EndsWith("." + m.Name, StringComparison.Ordinal));
-                        Require(weights.A.shape[^1] == module.InFeatures && weights.B.shape[0] == module.OutFeatures, $"{path}: factor shapes do not match in/out features");
+                        var module = hypernetwork.Targets.Modules.FirstOrDefault(m => Enumerable.Range(0, hypernetwork.Targets.LayerCount).Any(layer => m.PathForLayer(layer) == path));
+                        Require(module is not null, $"{path}: not the path of a declared target module");
+                        Require(weights.A.shape[^1] == module!.InFeatures && weights.B.shape[0] == module.OutFeatures, $"{path}: factor shapes do not match in/out features");
                     }
                 }
             }

@@ -18,15 +18,15 @@ public sealed class FixedCampaignTests(ITestOutputHelper output)
     {
         { "safetensors", 300 },
         { "peft", 300 },
-        { "hypermod-pt", 200 },
-        { "args-yaml", 200 },
-        { "hypernetwork", 200 },
-        { "config-json", 300 },
+        { "hypermod-pt", 150 },
+        { "args-yaml", 150 },
+        { "hypernetwork", 100 },
+        { "config-json", 150 },
         { "tokenizer-json", 300 },
         { "tokenizer-model", 300 },
         { "tokenizer-config", 300 },
         { "task-folder", 300 },
-        { "trainer-config", 300 },
+        { "trainer-config", 150 },
         { "benchmark-jsonl", 300 },
     };
 

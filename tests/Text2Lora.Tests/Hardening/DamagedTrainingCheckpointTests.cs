@@ -9,6 +9,7 @@ namespace Text2Lora.Tests.Hardening;
 /// out (they used to surface as stack traces), and stale temp folders of an interrupted save are removed by the
 /// next complete checkpoint.
 /// </summary>
+[Collection(nameof(Text2Lora.Tests.Training.GlobalTorchRngCollection))] // builds modules with the global generator
 public sealed class DamagedTrainingCheckpointTests
 {
     private static readonly TrainerState State = new(3, 10, 42, [1UL, 2UL, 3UL, 4UL], "", 1.5, null, null, 0);

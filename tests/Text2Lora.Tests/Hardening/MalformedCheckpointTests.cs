@@ -14,6 +14,7 @@ namespace Text2Lora.Tests.Hardening;
 /// <c>hypernetwork.json</c> used to escape as an untyped exception or a huge allocation and is now a typed error
 /// naming the file and the key.
 /// </summary>
+[Collection(nameof(Text2Lora.Tests.Training.GlobalTorchRngCollection))] // builds hypernetworks with the global generator
 public sealed class MalformedCheckpointTests
 {
     [Fact]
@@ -139,6 +140,18 @@ public sealed class MalformedCheckpointTests
         Assert.Equal("adapter_config.r", error.Field);
     }
 
+    [Theory]
+    [InlineData("model.layers.self_attn.q_proj")]       // fuzz reproducer (hypernetwork, seed 11, case 712): no layer placeholder, every layer the same path
+    [InlineData(null)]                                   // the other module's template: two modules on one path
+    public void Native_path_templates_that_collide_are_refused(string? template)
+    {
+        using var directory = SavedNativeCheckpoint(out var json);
+        json["target_modules"]![0]!["path_template"] = template ?? json["target_modules"]![1]!["path_template"]!.GetValue<string>();
+        WriteDescription(directory, json);
+
+        Assert.Throws<HypernetworkCheckpointException>(() => HypernetworkCheckpoint.Load(directory.Path));
+    }
+
     [Fact]
     public void Native_null_target_module_entry_is_refused()
     {
@@ -170,6 +183,18 @@ public sealed class MalformedCheckpointTests
 
         var error = Assert.Throws<HypernetworkCheckpointException>(() => HypernetworkCheckpoint.Load(directory.Path));
         Assert.Equal("latent_size", error.Field);
+    }
+
+    [Fact]
+    public void Native_duplicate_key_inside_the_embedded_adapter_config_is_refused()
+    {
+        // Fuzz reproducer (hypernetwork, seed 20261205, case 6): JsonObject's ArgumentException escaped.
+        using var directory = SavedNativeCheckpoint(out var json);
+        var text = json.ToJsonString().Replace("\"adapter_config\":{", "\"adapter_config\":{\"r\":4,", StringComparison.Ordinal);
+        File.WriteAllText(directory.File(NativeCheckpoint.ConfigFileName), text);
+
+        var error = Assert.Throws<HypernetworkCheckpointException>(() => HypernetworkCheckpoint.Load(directory.Path));
+        Assert.Equal(directory.File(NativeCheckpoint.ConfigFileName), error.FilePath);
     }
 
     [Fact]

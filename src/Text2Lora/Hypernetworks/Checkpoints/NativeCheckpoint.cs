@@ -126,6 +126,11 @@ internal static class NativeCheckpoint
         {
             throw new HypernetworkCheckpointException(configPath, ex.Path?.TrimStart('$', '.'), $"invalid JSON: {ex.Message}", ex);
         }
+        catch (ArgumentException ex)
+        {
+            // A key given twice inside the embedded adapter_config object (JsonObject reports it this way).
+            throw new HypernetworkCheckpointException(configPath, "adapter_config", $"invalid JSON: {ex.Message}", ex);
+        }
 
         if (description is null || description.Format != FormatName)
         {
@@ -162,6 +167,11 @@ internal static class NativeCheckpoint
 
             try
             {
+                if (!entry.PathTemplate.Contains("{0}", StringComparison.Ordinal))
+                {
+                    throw new FormatException("no '{0}' placeholder");
+                }
+
                 _ = string.Format(System.Globalization.CultureInfo.InvariantCulture, entry.PathTemplate, 0);
             }
             catch (FormatException ex)
@@ -170,9 +180,10 @@ internal static class NativeCheckpoint
             }
         }
 
-        if (description.TargetModules.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != description.TargetModules.Length)
+        if (description.TargetModules.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != description.TargetModules.Length
+            || description.TargetModules.Select(t => t.PathTemplate).Distinct(StringComparer.Ordinal).Count() != description.TargetModules.Length)
         {
-            throw new HypernetworkCheckpointException(configPath, "target_modules", "module names must be distinct.");
+            throw new HypernetworkCheckpointException(configPath, "target_modules", "module names and path templates must be distinct.");
         }
 
         return description;
