@@ -1,7 +1,7 @@
+using Text2Lora.TextGeneration;
 using System.Diagnostics;
 using System.Globalization;
 using Text2Lora.Abstractions;
-using Text2Lora.Generation;
 using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
 using static TorchSharp.torch;

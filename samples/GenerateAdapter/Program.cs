@@ -2,6 +2,7 @@
 // would: configuration → services.AddText2Lora(...) → ILoraGenerator → PeftAdapterFolder.Save.
 //
 //   dotnet run --project samples/GenerateAdapter -- <hypernetwork-dir> "<task description>" <output-dir>
+using Text2Lora.LoraGeneration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -6,6 +6,7 @@ using Text2Lora.Hypernetworks;
 using Text2Lora.Models.Llama;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
+using Text2Lora.Training.Encoders;
 using Text2Lora.Training.Loop;
 
 namespace Text2Lora.Training.Reconstruction;
@@ -20,17 +21,19 @@ public sealed class ReconstructionTrainer : ITrainer
 {
     private readonly ReconstructionTrainerOptions _options;
     private readonly ITaskEncoder? _encoder;
+    private readonly TaskEncoderChoice _encoderChoice;
     private readonly ILogger _logger;
 
     /// <summary>Creates the trainer; the options are validated here.</summary>
     /// <param name="options">The options.</param>
-    /// <param name="encoder">The task encoder (null: all-MiniLM-L6-v2, loaded and disposed by the trainer).</param>
+    /// <param name="encoder">The task encoder as it is (null: the one <see cref="ReconstructionTrainerOptions.Encoder"/> names, loaded and disposed by the trainer).</param>
     /// <param name="logger">Logger.</param>
     /// <exception cref="TrainerConfigException">An option is invalid; names the field.</exception>
     public ReconstructionTrainer(ReconstructionTrainerOptions options, ITaskEncoder? encoder = null, ILogger<ReconstructionTrainer>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         TrainerConfigFile.Validate(options, nameof(ReconstructionTrainerOptions));
+        _encoderChoice = TrainingTaskEncoder.Choose(options.Encoder, nameof(ReconstructionTrainerOptions));
         _options = options;
         _encoder = encoder;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -68,7 +71,8 @@ public sealed class ReconstructionTrainer : ITrainer
             var modelShapes = LlamaFamilyConfig.Load(_options.BaseModelDirectory).LoraTargets();
             var library = Own(AdapterLibrary.Load(_options.AdaptersDirectory, _options.Tasks, modelShapes));
             var targets = Own(new ReconstructionTargets(library, _options));
-            var encoder = _encoder ?? Own(new MiniLmTaskEncoder());
+            var encoder = _encoder ?? Own(TrainingTaskEncoder.Load(
+                _encoderChoice, new TaskEncoderLoadContext { BaseModelDirectory = _options.BaseModelDirectory }, _logger, cancellationToken));
             var embeddings = Own(DescriptionEmbeddings.Compute(encoder, descriptions, _options.DescriptionsPerTask, cancellationToken));
             _logger.LogInformation("T2L reconstruction of {Tasks} adapters (rank {Rank}, modules {Modules}), {Size} hypernetwork, {Target} targets.",
                 _options.Tasks.Count, library.Config.R, string.Join(", ", library.Targets.Modules.Select(m => m.Name)), _options.Hypernetwork.Size,
@@ -84,7 +88,10 @@ public sealed class ReconstructionTrainer : ITrainer
                 library.Config,
                 library.Targets,
                 encoder.Id,
-                library.Config.BaseModelNameOrPath ?? _options.BaseModelDirectory));
+                library.Config.BaseModelNameOrPath ?? _options.BaseModelDirectory)
+            {
+                DescriptionFormat = _encoder is null ? _encoderChoice.Format : TrainingTaskEncoder.FormatOf(_encoder),
+            });
             if (_options.PredictZScore)
             {
                 hypernetwork.Module.SetReconstructionStatistics(targets.Statistics);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Training.Encoders;
 using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Loop;
 
@@ -71,12 +72,21 @@ public sealed class ReconstructionTrainerOptions : IConfigFilePaths, IValidatabl
         }
     }
 
+    /// <summary>
+    /// The description encoder: missing or null: sentence-transformers/all-MiniLM-L6-v2 (built in); <c>""</c>: the base
+    /// model itself (the reference's <c>emb_model: ""</c>); <c>"gte"</c> (= Alibaba-NLP/gte-large-en-v1.5, the released
+    /// checkpoints' encoder), a hub id or a folder (relative to the config file or the working directory), chosen by
+    /// name as the reference does ("gte" → CLS pooling; "SFR" → instruction template, last-token pooling) [emb_model].
+    /// </summary>
+    public string? Encoder { get; set; }
+
     /// <inheritdoc />
     public void ResolvePaths(string baseDirectory)
     {
         BaseModelDirectory = ConfigPaths.Resolve(BaseModelDirectory, baseDirectory);
         AdaptersDirectory = ConfigPaths.Resolve(AdaptersDirectory, baseDirectory);
         TasksDirectory = ConfigPaths.Resolve(TasksDirectory, baseDirectory);
+        Encoder = TrainingTaskEncoder.ResolvePath(Encoder, baseDirectory);
         // A null section is reported by validation, which runs next.
         Loop?.OutputDirectory = ConfigPaths.Resolve(Loop.OutputDirectory, baseDirectory);
     }

@@ -5,6 +5,7 @@ using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
+using Text2Lora.Training.Encoders;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Models;
 
@@ -19,17 +20,19 @@ public sealed class SftTrainer : ITrainer
 {
     private readonly SftTrainerOptions _options;
     private readonly ITaskEncoder? _encoder;
+    private readonly TaskEncoderChoice _encoderChoice;
     private readonly ILogger _logger;
 
     /// <summary>Creates the trainer; the options are validated here.</summary>
     /// <param name="options">The options.</param>
-    /// <param name="encoder">The task encoder (null: all-MiniLM-L6-v2, loaded and disposed by the trainer).</param>
+    /// <param name="encoder">The task encoder as it is (null: the one <see cref="SftTrainerOptions.Encoder"/> names, loaded and disposed by the trainer).</param>
     /// <param name="logger">Logger.</param>
     /// <exception cref="TrainerConfigException">An option is invalid; names the field.</exception>
     public SftTrainer(SftTrainerOptions options, ITaskEncoder? encoder = null, ILogger<SftTrainer>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         TrainerConfigFile.Validate(options, nameof(SftTrainerOptions));
+        _encoderChoice = TrainingTaskEncoder.Choose(options.Encoder, nameof(SftTrainerOptions));
         _options = options;
         _encoder = encoder;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -74,7 +77,8 @@ public sealed class SftTrainer : ITrainer
         try
         {
             var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
-            var encoder = _encoder ?? Own(new MiniLmTaskEncoder());
+            var encoder = _encoder ?? Own(TrainingTaskEncoder.Load(
+                _encoderChoice, new TaskEncoderLoadContext { BaseModel = baseModel.Model, BaseModelTokenizer = baseModel.Formatter.Tokenizer, DType = baseModel.Model.DType }, _logger, cancellationToken));
             var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation).Select(t => (t.Name, t.Descriptions)), _options.DescriptionsPerTask, cancellationToken));
             _logger.LogInformation("T2L SFT on {Tasks} task(s) ({Validation} for validation), {Size} hypernetwork, rank {Rank}, modules {Modules}.",
                 data.Train.Count, data.Validation.Count, _options.Hypernetwork.Size, _options.Lora.Rank, string.Join(", ", _options.Lora.TargetModules));
@@ -87,7 +91,10 @@ public sealed class SftTrainer : ITrainer
                 _options.Lora.ToConfig(_options.BaseModel.RecordedId),
                 targets,
                 encoder.Id,
-                _options.BaseModel.RecordedId));
+                _options.BaseModel.RecordedId)
+            {
+                DescriptionFormat = _encoder is null ? _encoderChoice.Format : TrainingTaskEncoder.FormatOf(_encoder),
+            });
             hypernetwork.Module.InitializeForSft();
             return new SftObjective(baseModel, data, embeddings, hypernetwork, _options, owned);
         }

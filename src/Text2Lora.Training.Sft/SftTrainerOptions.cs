@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
+using Text2Lora.Training.Encoders;
 using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Lora;
 using Text2Lora.Training.Loop;
@@ -51,6 +52,14 @@ public sealed class SftTrainerOptions : IConfigFilePaths
     [Range(0.0, 1e6)]
     public double L2RegGeneratedWeights { get; set; } = 1e-3;
 
+    /// <summary>
+    /// The description encoder: missing or null: sentence-transformers/all-MiniLM-L6-v2 (built in); <c>""</c>: the base
+    /// model itself (the reference's <c>emb_model: ""</c>); <c>"gte"</c> (= Alibaba-NLP/gte-large-en-v1.5, the released
+    /// checkpoints' encoder), a hub id or a folder (relative to the config file or the working directory), chosen by
+    /// name as the reference does ("gte" → CLS pooling; "SFR" → instruction template, last-token pooling) [emb_model].
+    /// </summary>
+    public string? Encoder { get; set; }
+
     /// <summary>Optimizer, schedule, checkpoints, validation and output folder.</summary>
     [Required]
     public TrainingLoopOptions Loop { get; set; } = new();
@@ -62,5 +71,6 @@ public sealed class SftTrainerOptions : IConfigFilePaths
         BaseModel?.Directory = ConfigPaths.Resolve(BaseModel.Directory, baseDirectory);
         Data?.TasksDirectory = ConfigPaths.Resolve(Data.TasksDirectory, baseDirectory);
         Loop?.OutputDirectory = ConfigPaths.Resolve(Loop.OutputDirectory, baseDirectory);
+        Encoder = TrainingTaskEncoder.ResolvePath(Encoder, baseDirectory);
     }
 }

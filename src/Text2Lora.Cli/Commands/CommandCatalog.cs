@@ -15,6 +15,7 @@ internal static class CommandCatalog
         var hypernetworks = new HypernetworkLoader();
         yield return InfoCommand.Create(hypernetworks);
         yield return GenerateCommand.Create(hypernetworks);
+        yield return EmbedCommand.Create();
         yield return LogitsCommand.Create();
         yield return RunCommand.Create();
         yield return ReproduceCommand.Create();

@@ -1,3 +1,5 @@
+using Text2Lora.LoraGeneration;
+using Text2Lora.TextGeneration;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -5,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
-using Text2Lora.Generation;
 using Text2Lora.IO.Peft;
 using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
@@ -50,10 +51,11 @@ internal static class DemoCommand
         var saveAdapter = new Option<DirectoryInfo?>("--save-adapter") { Description = "Also save the generated adapter as a PEFT folder here (new, empty, or holding a previous adapter)." };
         var model = new Option<DirectoryInfo?>("--model") { Description = $"Base model folder (default: {DefaultModel} of this repository)." };
         var hypernetwork = new Option<DirectoryInfo?>("--hypernetwork") { Description = $"Hypernetwork folder (default: {DefaultHypernetwork}; models/t2l-tiny-sft is the SFT-trained one)." };
+        var encoder = new Option<string?>("--encoder") { Description = "Description encoder folder or id, overriding the one the hypernetwork checkpoint names." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Most tokens per answer.", DefaultValueFactory = _ => 24 };
         var command = new Command("demo", "Describe a task, get a LoRA adapter in one hypernetwork pass, and compare answers with and without it.")
         {
-            description, inputs, saveAdapter, model, hypernetwork, maxNewTokens,
+            description, inputs, saveAdapter, model, hypernetwork, encoder, maxNewTokens,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -63,7 +65,8 @@ internal static class DemoCommand
                 parse.GetValue(model)?.FullName ?? RepositoryPath(DefaultModel, "--model"),
                 parse.GetValue(hypernetwork)?.FullName ?? RepositoryPath(DefaultHypernetwork, "--hypernetwork"),
                 parse.GetValue(saveAdapter)?.FullName,
-                parse.GetValue(maxNewTokens));
+                parse.GetValue(maxNewTokens),
+                parse.GetValue(encoder));
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
             return CliErrors.RunAsync(async () => Print(await RunAsync(loader, request, cancellationToken).ConfigureAwait(false), request, console));
         });
@@ -71,7 +74,7 @@ internal static class DemoCommand
     }
 
     /// <summary>One parsed <c>t2l demo</c>.</summary>
-    internal sealed record DemoRequest(string Description, IReadOnlyList<string> Inputs, string ModelDirectory, string HypernetworkDirectory, string? SaveAdapterDirectory, int MaxNewTokens);
+    internal sealed record DemoRequest(string Description, IReadOnlyList<string> Inputs, string ModelDirectory, string HypernetworkDirectory, string? SaveAdapterDirectory, int MaxNewTokens, string? Encoder = null);
 
     /// <summary>One input's three answers.</summary>
     internal sealed record DemoRow(string Input, string Base, string BaseWithDescription, string Adapted);
@@ -89,7 +92,8 @@ internal static class DemoCommand
         var tokenizer = TokenizerLoader.Load(request.ModelDirectory);
         using var model = LlamaFamilyModel.Load(request.ModelDirectory, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
         using var hypernetwork = loader.Load(request.HypernetworkDirectory, request.ModelDirectory, CPU, cancellationToken);
-        using var encoder = new MiniLmTaskEncoder(loggerFactory.CreateLogger<MiniLmTaskEncoder>());
+        using var encoder = CheckpointTaskEncoder.Load(
+            hypernetwork, request.HypernetworkDirectory, request.Encoder, new TaskEncoderLoadContext { BaseModel = model, BaseModelTokenizer = tokenizer }, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
         using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(encoder).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory).Build();
         var load = clock.Elapsed;
 

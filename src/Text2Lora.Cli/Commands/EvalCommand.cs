@@ -24,6 +24,7 @@ internal static class EvalCommand
         var adapter = new Option<DirectoryInfo?>("--adapter") { Description = "PEFT LoRA adapter folder to apply." };
         var hypernetwork = new Option<DirectoryInfo?>("--hypernetwork") { Description = "T2L hypernetwork folder; generates the adapter from --description." };
         var description = new Option<string?>("--description") { Description = "Task description for --hypernetwork." };
+        var encoder = new Option<string?>("--encoder") { Description = "Description encoder folder or id, overriding the one the hypernetwork checkpoint names." };
         var benchmark = new Option<string>("--benchmark") { Description = $"Benchmark: {string.Join(", ", BenchmarkCatalog.Names)}.", Required = true };
         var data = new Option<string>("--data") { Description = "Benchmark JSONL file, or a task folder (test.jsonl + optional metadata.yaml) for 'tasks'.", Required = true };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items." };
@@ -36,7 +37,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Evaluate a model (optionally with an adapter or a T2L-generated adapter) on a benchmark.")
         {
-            model, adapter, hypernetwork, description, benchmark, data, limit, output, format, scoring, normalization, maxNewTokens,
+            model, adapter, hypernetwork, description, encoder, benchmark, data, limit, output, format, scoring, normalization, maxNewTokens,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -48,7 +49,8 @@ internal static class EvalCommand
                         parse.GetValue(model)!.FullName,
                         parse.GetValue(adapter)?.FullName,
                         parse.GetValue(hypernetwork)?.FullName,
-                        parse.GetValue(description)),
+                        parse.GetValue(description),
+                        parse.GetValue(encoder)),
                     parse.GetValue(benchmark)!,
                     parse.GetValue(data)!,
                     parse.GetValue(limit),

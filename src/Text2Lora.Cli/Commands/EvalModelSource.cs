@@ -5,4 +5,5 @@ namespace Text2Lora.Cli.Commands;
 /// <param name="AdapterDirectory">PEFT adapter folder to apply, if any.</param>
 /// <param name="HypernetworkDirectory">T2L hypernetwork folder that generates the adapter, if any.</param>
 /// <param name="Description">Task description the hypernetwork turns into an adapter (with <paramref name="HypernetworkDirectory"/> only).</param>
-internal sealed record EvalModelSource(string ModelDirectory, string? AdapterDirectory, string? HypernetworkDirectory, string? Description);
+/// <param name="Encoder">Overrides the description encoder the checkpoint names (folder or id), if given.</param>
+internal sealed record EvalModelSource(string ModelDirectory, string? AdapterDirectory, string? HypernetworkDirectory, string? Description, string? Encoder = null);

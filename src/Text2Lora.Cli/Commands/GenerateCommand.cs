@@ -1,7 +1,8 @@
+using Text2Lora.LoraGeneration;
 using System.CommandLine;
 using Spectre.Console;
 using Text2Lora.Abstractions;
-using Text2Lora.Generation;
+using Text2Lora.Encoders;
 using Text2Lora.IO.Peft;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Lora;
@@ -11,28 +12,31 @@ using static TorchSharp.torch;
 namespace Text2Lora.Cli.Commands;
 
 /// <summary>
-/// <c>t2l generate --hypernetwork DIR [--base-model DIR] (--description TEXT | --task-embedding FILE) --output DIR</c>:
-/// writes the generated adapter as a PEFT folder. A task-embedding file (safetensors, <c>task_embedding</c> float32
-/// [1, D]) bypasses the encoder, for parity checks.
+/// <c>t2l generate --hypernetwork DIR [--base-model DIR] [--encoder DIR|ID] (--description TEXT | --task-embedding FILE) --output DIR</c>:
+/// writes the generated adapter as a PEFT folder. The description goes through the checkpoint's own encoder and
+/// preprocessing (<see cref="CheckpointTaskEncoder"/>), or the encoder <c>--encoder</c> names. A task-embedding file
+/// (safetensors, <c>task_embedding</c> float32 [1, D], as <c>t2l embed</c> writes) bypasses the encoder, for parity checks.
 /// </summary>
 internal static class GenerateCommand
 {
-    public const string TaskEmbeddingKey = "task_embedding";
+    public const string TaskEmbeddingKey = TaskEmbeddingFile.TensorName;
 
     public static Command Create(IHypernetworkLoader loader)
     {
         var hypernetwork = new Option<DirectoryInfo>("--hypernetwork") { Description = "The hypernetwork checkpoint folder.", Required = true };
         var baseModel = new Option<DirectoryInfo?>("--base-model") { Description = "Overrides the base model the checkpoint names; only its config.json is read." };
-        var description = new Option<string?>("--description") { Description = "The task description, embedded with the MiniLM encoder." };
+        var description = new Option<string?>("--description") { Description = "The task description, embedded with the checkpoint's description encoder." };
+        var encoder = new Option<string?>("--encoder") { Description = "Description encoder folder or id, overriding the one the checkpoint names (e.g. a local copy of Alibaba-NLP/gte-large-en-v1.5)." };
         var taskEmbedding = new Option<FileInfo?>("--task-embedding") { Description = $"A safetensors file with '{TaskEmbeddingKey}' float32 [1, D]; bypasses the encoder." };
         var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write the PEFT adapter to (must not exist or be empty).", Required = true };
-        var command = new Command("generate", "Generate a LoRA adapter from a task description.") { hypernetwork, baseModel, description, taskEmbedding, output };
+        var command = new Command("generate", "Generate a LoRA adapter from a task description.") { hypernetwork, baseModel, description, encoder, taskEmbedding, output };
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(() => Task.Run(
             () => Generate(
                 loader,
                 parse.GetValue(hypernetwork)!.FullName,
                 parse.GetValue(baseModel)?.FullName,
                 parse.GetValue(description),
+                parse.GetValue(encoder),
                 parse.GetValue(taskEmbedding)?.FullName,
                 parse.GetValue(output)!.FullName,
                 cancellationToken),
@@ -42,7 +46,7 @@ internal static class GenerateCommand
 
     private static void Generate(
         IHypernetworkLoader loader, string hypernetworkDirectory, string? baseModelDirectory, string? description,
-        string? taskEmbeddingPath, string outputDirectory, CancellationToken cancellationToken)
+        string? encoderOverride, string? taskEmbeddingPath, string outputDirectory, CancellationToken cancellationToken)
     {
         if ((description is null) == (taskEmbeddingPath is null))
         {
@@ -55,10 +59,16 @@ internal static class GenerateCommand
         }
 
         TorchRuntime.EnsureAvailable();
-        var builder = Text2LoraBuilder.Create().WithHypernetwork(hypernetworkDirectory).WithHypernetworkLoader(loader).WithEmbeddingCache(0);
+        using var loggerFactory = CliLogging.CreateFactory();
+        var builder = Text2LoraBuilder.Create().WithHypernetwork(hypernetworkDirectory).WithHypernetworkLoader(loader).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory);
         if (baseModelDirectory is not null)
         {
             builder.WithBaseModel(baseModelDirectory);
+        }
+
+        if (encoderOverride is not null)
+        {
+            builder.WithEncoder(encoderOverride);
         }
 
         LoraAdapter adapter;
@@ -70,7 +80,12 @@ internal static class GenerateCommand
         else
         {
             using var hypernetwork = loader.Load(hypernetworkDirectory, baseModelDirectory, CPU, cancellationToken);
-            using var embedding = ReadTaskEmbedding(taskEmbeddingPath!, hypernetwork.TaskEmbeddingSize);
+            using var embedding = TaskEmbeddingFile.Load(taskEmbeddingPath!, hypernetwork.TaskEmbeddingSize);
+            if (embedding.shape[0] != 1)
+            {
+                throw new CliUsageException($"'{taskEmbeddingPath}' holds {embedding.shape[0]} task embeddings; generate writes one adapter, so give a file with one row.");
+            }
+
             adapter = hypernetwork.Generate(embedding, cancellationToken)[0];
         }
 
@@ -79,30 +94,5 @@ internal static class GenerateCommand
             PeftAdapterFolder.Save(adapter, outputDirectory);
             AnsiConsole.MarkupLine($"[green]wrote[/] {Markup.Escape(outputDirectory)}: {adapter.Modules.Count} modules, r={adapter.Config.R}, target modules {Markup.Escape(adapter.Config.TargetModules?.ToString() ?? "(none)")}");
         }
-    }
-
-    /// <summary>Reads <c>task_embedding</c> float32 [1, D] from a safetensors file.</summary>
-    private static Tensor ReadTaskEmbedding(string path, int size)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Task-embedding file '{path}' does not exist.", path);
-        }
-
-        using var file = SafetensorsFile.Open(path);
-        if (!file.Contains(TaskEmbeddingKey))
-        {
-            throw new SafetensorsFormatException(path, $"it holds no '{TaskEmbeddingKey}' tensor (keys: {string.Join(", ", file.Keys)}).");
-        }
-
-        var embedding = file.ReadTensor(TaskEmbeddingKey);
-        if (embedding.dtype != ScalarType.Float32 || embedding.dim() != 2 || embedding.shape[0] != 1 || embedding.shape[1] != size)
-        {
-            var problem = $"'{TaskEmbeddingKey}' is {embedding.dtype} [{string.Join(", ", embedding.shape)}]; the hypernetwork needs float32 [1, {size}].";
-            embedding.Dispose();
-            throw new SafetensorsFormatException(path, problem);
-        }
-
-        return embedding;
     }
 }

@@ -1,5 +1,5 @@
+using Text2Lora.TextGeneration;
 using System.CommandLine;
-using Text2Lora.Generation;
 using Text2Lora.IO.Peft;
 using Text2Lora.Models.Llama;
 using Text2Lora.Runtime;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
-using Text2Lora.Cli.Commands;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Lora;
@@ -35,13 +34,13 @@ internal sealed class ReproductionPipeline(ReproductionOptions options, ILoggerF
     private readonly ILogger _logger = loggerFactory.CreateLogger<ReproductionPipeline>();
 
     /// <summary>Runs every stage; returns the results document and its summary table.</summary>
-    /// <exception cref="CliUsageException">The output folder holds files of another run and <paramref name="resume"/> is false.</exception>
+    /// <exception cref="ArgumentException">The output folder holds files of another run and <paramref name="resume"/> is false.</exception>
     public async Task<ReproductionOutcome> RunAsync(bool resume, CancellationToken cancellationToken)
     {
         var output = options.OutputDirectory;
         if (!resume && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
         {
-            throw new CliUsageException($"The output folder '{output}' is not empty; pass --resume to continue that run, or choose another folder.");
+            throw new ArgumentException($"The output folder '{output}' is not empty; pass --resume to continue that run, or choose another folder.");
         }
 
         Directory.CreateDirectory(output);

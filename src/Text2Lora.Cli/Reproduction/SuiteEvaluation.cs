@@ -1,10 +1,10 @@
+using Text2Lora.LoraGeneration;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using Text2Lora.Evaluation.TaskSuite;
-using Text2Lora.Generation;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.IO;
 using Text2Lora.IO.Peft;

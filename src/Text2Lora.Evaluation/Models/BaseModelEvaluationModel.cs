@@ -1,6 +1,6 @@
+using Text2Lora.TextGeneration;
 using Text2Lora.Abstractions;
 using Text2Lora.Evaluation.Abstractions;
-using Text2Lora.Generation;
 using Text2Lora.Lora;
 using Text2Lora.Tokenization;
 using Text2Lora.Tokenization.ChatTemplates;
@@ -107,7 +107,7 @@ public sealed class BaseModelEvaluationModel : IEvaluationModel, IDisposable
         }
 
         var continuationIds = whole.Skip(contextIds.Count).ToArray();
-        var maxLength = _generator.Model.Config.MaxPositionEmbeddings;
+        var maxLength = _generator.Model.Info.MaxPositionEmbeddings;
         var input = whole.Take(whole.Count - 1).TakeLast(maxLength).ToArray();
         if (continuationIds.Length > input.Length)
         {
@@ -138,7 +138,7 @@ public sealed class BaseModelEvaluationModel : IEvaluationModel, IDisposable
     {
         var n = batch.Length;
         var longest = batch.Max(p => p.Input.Count);
-        var pad = _generator.Tokenizer.PadTokenId ?? _generator.Model.Config.PadTokenId ?? 0;
+        var pad = _generator.Tokenizer.PadTokenId ?? _generator.Model.Info.PadTokenId ?? 0;
         var ids = new long[n * longest];
         var mask = new long[n * longest];
         for (var row = 0; row < n; row++)

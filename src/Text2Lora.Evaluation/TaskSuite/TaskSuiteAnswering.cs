@@ -1,5 +1,5 @@
+using Text2Lora.TextGeneration;
 using Text2Lora.Abstractions;
-using Text2Lora.Generation;
 using Text2Lora.Lora;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Data;

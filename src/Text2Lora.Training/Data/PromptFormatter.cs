@@ -23,6 +23,9 @@ public sealed class PromptFormatter
         _chatTemplate = chatTemplate;
     }
 
+    /// <summary>The base model's tokenizer.</summary>
+    public ITextTokenizer Tokenizer => _tokenizer;
+
     /// <summary>The prompt text the model sees for <paramref name="input"/>.</summary>
     public string PromptText(string input) =>
         _chatTemplate?.Render([ChatTurn.User(input)], addGenerationPrompt: true) ?? input;

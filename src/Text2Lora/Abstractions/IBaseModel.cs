@@ -1,19 +1,18 @@
-using Text2Lora.Generation;
 using Text2Lora.Lora;
-using Text2Lora.Models.Llama;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Abstractions;
 
 /// <summary>
 /// A Hugging Face decoder-only base model (Llama, Mistral, Qwen2, Gemma 2) with runtime LoRA: batched forward
-/// (logits, hidden states, LM loss), generation with a KV cache, and adapter merge/unmerge. Adapters are applied
-/// per call; swapping them never reloads or modifies the base weights (except while one is merged).
+/// (logits, hidden states, LM loss) and adapter merge/unmerge. Adapters are applied per call; swapping them never
+/// reloads or modifies the base weights (except while one is merged). Decoding lives above the model
+/// (<c>Text2Lora.TextGeneration</c>: <c>model.Generate(...)</c>, <c>TextGenerator</c>).
 /// </summary>
 public interface IBaseModel : IDisposable
 {
-    /// <summary>The architecture, as parsed from <c>config.json</c>.</summary>
-    LlamaFamilyConfig Config { get; }
+    /// <summary>Sizes, context length and special tokens of the architecture, as read from <c>config.json</c>.</summary>
+    BaseModelInfo Info { get; }
 
     /// <summary>Where the weights live.</summary>
     Device Device { get; }
@@ -26,12 +25,6 @@ public interface IBaseModel : IDisposable
 
     /// <summary>Runs the model. Records autograd history when adapter tensors require gradients (training).</summary>
     ModelForwardOutput Forward(ModelForwardInput input);
-
-    /// <summary>
-    /// Generates continuations of <paramref name="prompts"/> (token ids, unpadded; batched with left padding)
-    /// under <c>no_grad</c>, with a KV cache.
-    /// </summary>
-    GenerationResult Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions? options = null, ActiveAdapters? adapters = null, CancellationToken cancellationToken = default);
 
     /// <summary>Checks <paramref name="adapter"/> fits this model and prepares it for every sequence of a batch.</summary>
     ActiveAdapters PrepareAdapter(LoraAdapter adapter);

@@ -1,8 +1,8 @@
+using Text2Lora.TextGeneration;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using Text2Lora.Abstractions;
-using Text2Lora.Generation;
 using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tokenization;
@@ -41,7 +41,7 @@ public sealed class BaseModelChatClient : IChatClient
         _generator = new TextGenerator(model, tokenizer);
         _template = chatTemplate;
         _owned = owned;
-        _metadata = new ChatClientMetadata(nameof(Text2Lora), providerUri: null, modelId ?? model.Config.ModelType);
+        _metadata = new ChatClientMetadata(nameof(Text2Lora), providerUri: null, modelId ?? model.Info.ModelType);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Text2Lora.LoraGeneration;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -8,7 +9,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
-using Text2Lora.Generation;
 
 namespace Text2Lora.DependencyInjection;
 
@@ -16,7 +16,8 @@ namespace Text2Lora.DependencyInjection;
 public static class Text2LoraServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="ITaskEncoder"/>, <see cref="IHypernetwork"/>, <see cref="ILoraGenerator"/> (also as
+    /// Adds <see cref="ITaskEncoder"/> (the checkpoint's description encoder, or <see cref="Text2LoraOptions.Encoder"/>;
+    /// ids that are not folders go to the registered <see cref="IModelFolderResolver"/>), <see cref="IHypernetwork"/>, <see cref="ILoraGenerator"/> (also as
     /// <see cref="LoraGenerator"/>) and the encoder as an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, all
     /// singletons created on first use, with <see cref="Text2LoraOptions"/> configured by <paramref name="configure"/> and
     /// validated when the host starts. Services registered before this call win (TryAdd). The hypernetwork is
@@ -46,7 +47,9 @@ public static class Text2LoraServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Text2LoraOptions>, Text2LoraOptionsValidator>());
         services.TryAddSingleton<IHypernetworkLoader, HypernetworkLoader>();
-        services.TryAddSingleton(sp => Text2LoraComponents.CreateTaskEncoder(Options(sp), LoggerFactory(sp)));
+        services.TryAddSingleton<IModelFolderResolver>(LocalModelFolderResolver.Instance);
+        services.TryAddSingleton(sp => Text2LoraComponents.CreateTaskEncoder(
+            Options(sp), sp.GetRequiredService<IHypernetwork>(), sp.GetRequiredService<IModelFolderResolver>(), LoggerFactory(sp)));
         services.TryAddSingleton(sp => Text2LoraComponents.LoadHypernetwork(
             sp.GetRequiredService<IHypernetworkLoader>(), Options(sp), LoggerFactory(sp).CreateLogger<LoraGenerator>()));
         services.TryAddSingleton(sp => new LoraGenerator(

@@ -15,12 +15,18 @@ namespace Text2Lora.Encoders;
 public sealed class BaseModelTaskEncoder : TaskEncoder
 {
     private const double NormEpsilon = 1e-12;
+    private const int ReferenceMaxLength = 8192;
 
     private readonly IBaseModel _model;
     private readonly ITextTokenizer _tokenizer;
 
     /// <summary>Encodes with <paramref name="model"/> and its <paramref name="tokenizer"/>.</summary>
-    public BaseModelTaskEncoder(IBaseModel model, ITextTokenizer tokenizer, TaskEmbeddingPooling pooling = TaskEmbeddingPooling.LastToken, ILogger<BaseModelTaskEncoder>? logger = null)
+    /// <param name="model">The model (the base LLM, or a decoder embedding model such as SFR-Embedding-Mistral).</param>
+    /// <param name="tokenizer">Its tokenizer; descriptions get its special tokens (BOS) as the HF tokenizer adds them.</param>
+    /// <param name="pooling">How the final hidden states are pooled.</param>
+    /// <param name="logger">Truncation warnings.</param>
+    /// <param name="id">The id recorded for this encoder: empty (the default) for the base model itself.</param>
+    public BaseModelTaskEncoder(IBaseModel model, ITextTokenizer tokenizer, TaskEmbeddingPooling pooling = TaskEmbeddingPooling.LastToken, ILogger<BaseModelTaskEncoder>? logger = null, string id = "")
         : base(logger)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -30,19 +36,25 @@ public sealed class BaseModelTaskEncoder : TaskEncoder
             throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "unknown pooling");
         }
 
+        ArgumentNullException.ThrowIfNull(id);
         _model = model;
         _tokenizer = tokenizer;
         Pooling = pooling;
+        Id = id;
     }
 
-    /// <summary>Empty: the id T2L checkpoints record (<c>emb_model: ""</c>) for descriptions embedded by the base model itself.</summary>
-    public override string Id => string.Empty;
+    /// <summary>Empty (the default): the id T2L checkpoints record (<c>emb_model: ""</c>) for descriptions embedded by the base model itself.</summary>
+    public override string Id { get; }
 
     /// <inheritdoc />
-    public override int EmbeddingSize => _model.Config.HiddenSize;
+    public override int EmbeddingSize => _model.Info.HiddenSize;
 
-    /// <summary>The model's <c>max_position_embeddings</c>.</summary>
-    public override int MaxTokens => _model.Config.MaxPositionEmbeddings;
+    /// <summary>
+    /// The reference tokenizes descriptions with <c>max_length=2**13</c>; the model's <c>max_position_embeddings</c>
+    /// when that is smaller. (Longer descriptions keep their beginning here; the reference's base-model tokenizer has
+    /// <c>truncation_side="left"</c> and keeps their end — only descriptions over 8192 tokens differ.)
+    /// </summary>
+    public override int MaxTokens => Math.Min(ReferenceMaxLength, _model.Info.MaxPositionEmbeddings);
 
     /// <summary>How the hidden states are pooled.</summary>
     public TaskEmbeddingPooling Pooling { get; }
@@ -68,7 +80,7 @@ public sealed class BaseModelTaskEncoder : TaskEncoder
 
         var n = descriptions.Count;
         var longest = descriptions.Max(d => d.Count);
-        var pad = _tokenizer.PadTokenId ?? _model.Config.PadTokenId ?? 0;
+        var pad = _tokenizer.PadTokenId ?? _model.Info.PadTokenId ?? 0;
         var ids = new long[n * longest];
         var mask = new long[n * longest];
         for (var row = 0; row < n; row++)

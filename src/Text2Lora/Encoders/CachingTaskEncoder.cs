@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace Text2Lora.Encoders;
 
 /// <summary>
-/// Wraps a task encoder with a least-recently-used cache of embeddings keyed by the normalised description
-/// (trimmed, inner whitespace collapsed, case preserved: see <see cref="TaskDescriptions"/>). Each
+/// Wraps a task encoder with a least-recently-used cache of embeddings keyed by the exact text given to it (ordinal:
+/// case and whitespace count; put it under a <see cref="FormattedTaskEncoder"/> so the key is the exact encoder
+/// input). Each
 /// <see cref="Encode"/> call embeds all of its cache misses in one batched call to the inner encoder.
 /// Thread-safe when the inner encoder is. Created through the public constructor it does not own the inner encoder.
 /// </summary>
@@ -56,7 +57,7 @@ public sealed class CachingTaskEncoder : ITaskEncoder, IDisposable
     /// <exception cref="ArgumentException">A description is null, empty or whitespace only.</exception>
     public Tensor Encode(IReadOnlyList<string> descriptions, CancellationToken cancellationToken = default)
     {
-        var keys = TaskDescriptions.NormalizeAll(descriptions, nameof(descriptions));
+        var keys = TaskDescriptions.Validate(descriptions, nameof(descriptions));
         var vectors = new float[keys.Length][];
         var misses = new List<string>();
         lock (_gate)

@@ -40,6 +40,12 @@ public sealed class MiniLmTaskEncoder : TaskEncoder, IDisposable
     /// <inheritdoc />
     public override int MaxTokens => MaxSequenceLength;
 
+    /// <summary>
+    /// The whitespace-collapsed description (<see cref="DescriptionFormat.CollapseWhitespace"/>): the MiniLM tokenizer
+    /// is not whitespace-invariant, and every MiniLM-trained Text2Lora hypernetwork saw collapsed text.
+    /// </summary>
+    protected override string PrepareText(string text) => TaskDescriptions.Normalize(text, nameof(text));
+
     /// <inheritdoc />
     protected override int CountTokens(string text) => _tokenizer.Tokenize(int.MaxValue, text)[0].Length;
 

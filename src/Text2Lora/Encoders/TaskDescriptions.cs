@@ -3,10 +3,9 @@ using System.Text;
 namespace Text2Lora.Encoders;
 
 /// <summary>
-/// The one place that decides what counts as the same description: surrounding whitespace is trimmed and
-/// every inner run of whitespace (spaces, tabs, newlines) becomes one space. Case is preserved, because
-/// cased encoders (the base model, gte) embed "US" and "us" differently; an uncased encoder such as MiniLM
-/// lower-cases on its own, so preserving case costs it at most a duplicate cache entry.
+/// Validation of task descriptions (non-empty text) and the whitespace-collapsing format
+/// (<see cref="DescriptionFormat.CollapseWhitespace"/>): surrounding whitespace trimmed, every inner run of whitespace
+/// (spaces, tabs, newlines) made one space, case preserved.
 /// </summary>
 internal static class TaskDescriptions
 {
@@ -43,7 +42,12 @@ internal static class TaskDescriptions
 
     /// <summary>Normalises every description; the exception names the parameter and the index of the bad entry.</summary>
     /// <exception cref="ArgumentException">An entry is null, empty or whitespace only.</exception>
-    public static string[] NormalizeAll(IEnumerable<string> descriptions, string parameterName)
+    public static string[] NormalizeAll(IEnumerable<string> descriptions, string parameterName) =>
+        [.. Validate(descriptions, parameterName).Select(d => Normalize(d, parameterName))];
+
+    /// <summary>The descriptions unchanged (a copy); the exception names the parameter and the index of a bad entry.</summary>
+    /// <exception cref="ArgumentException">An entry is null, empty or whitespace only.</exception>
+    public static string[] Validate(IEnumerable<string> descriptions, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(descriptions, parameterName);
         var result = new List<string>();
@@ -55,7 +59,7 @@ internal static class TaskDescriptions
                     $"Task description {result.Count} must contain text; it is empty or whitespace only.", parameterName);
             }
 
-            result.Add(Normalize(description, parameterName));
+            result.Add(description);
         }
 
         return [.. result];

@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace Text2Lora.Encoders;
 
 /// <summary>
-/// Base class of the task encoders: validates and normalises the descriptions (trimmed, inner whitespace
-/// collapsed), truncates any that exceed the encoder's token limit with a logged warning, then lets the
+/// Base class of the task encoders: validates the descriptions (embedded exactly as given: preprocessing such as
+/// <c>add_full_stop</c> is <see cref="FormattedTaskEncoder"/>'s job), truncates any that exceed the encoder's token limit with a logged warning, then lets the
 /// derived class embed them. A new encoder (a BERT-family model from safetensors, the base LLM's pooled
 /// hidden states) is one more subclass implementing the four abstract members.
 /// </summary>
@@ -34,7 +34,7 @@ public abstract class TaskEncoder : ITaskEncoder
     /// <exception cref="ArgumentException">A description is null, empty or whitespace only.</exception>
     public Tensor Encode(IReadOnlyList<string> descriptions, CancellationToken cancellationToken = default)
     {
-        var texts = TaskDescriptions.NormalizeAll(descriptions, nameof(descriptions));
+        var texts = TaskDescriptions.Validate(descriptions, nameof(descriptions)).Select(PrepareText).ToArray();
         for (var i = 0; i < texts.Length; i++)
         {
             var tokens = CountTokens(texts[i]);
@@ -56,12 +56,15 @@ public abstract class TaskEncoder : ITaskEncoder
         return EncodeCore(texts, cancellationToken);
     }
 
+    /// <summary>What the model is given for a (validated) description; the default is the text unchanged.</summary>
+    protected virtual string PrepareText(string text) => text;
+
     /// <summary>Number of tokens <paramref name="text"/> takes, special tokens included.</summary>
     protected abstract int CountTokens(string text);
 
     /// <summary>The longest prefix of <paramref name="text"/> (in tokens) that fits <paramref name="maxTokens"/>.</summary>
     protected abstract string Truncate(string text, int maxTokens);
 
-    /// <summary>Embeds normalised, non-empty descriptions that fit <see cref="MaxTokens"/> into a float32 CPU tensor [N, D].</summary>
+    /// <summary>Embeds non-empty descriptions that fit <see cref="MaxTokens"/> into a float32 CPU tensor [N, D].</summary>
     protected abstract Tensor EncodeCore(IReadOnlyList<string> descriptions, CancellationToken cancellationToken);
 }

@@ -58,6 +58,12 @@ public sealed class T2LHypernetwork : IHypernetwork
     /// <summary>The base model the adapters are for, if known.</summary>
     public string? BaseModelId { get; }
 
+    /// <summary>
+    /// How descriptions were prepared for the encoder in training, when the checkpoint records it (Text2Lora's own
+    /// format); null: as <see cref="Encoders.TaskEncoderSelection"/> derives it from <see cref="EncoderId"/> (reference checkpoints).
+    /// </summary>
+    public Encoders.DescriptionFormat? DescriptionFormat { get; init; }
+
     /// <inheritdoc />
     public IReadOnlyList<LoraAdapter> Generate(Tensor taskEmbeddings, CancellationToken cancellationToken = default)
     {

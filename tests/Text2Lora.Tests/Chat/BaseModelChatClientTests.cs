@@ -1,7 +1,7 @@
+using Text2Lora.TextGeneration;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Text2Lora.Chat;
-using Text2Lora.Generation;
 using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tests.Infrastructure;

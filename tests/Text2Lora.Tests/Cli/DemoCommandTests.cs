@@ -1,7 +1,7 @@
+using Text2Lora.LoraGeneration;
 using Text2Lora.Cli.Commands;
 using Text2Lora.Encoders;
 using Text2Lora.Evaluation.TaskSuite;
-using Text2Lora.Generation;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.IO.Peft;
 using Text2Lora.Models.Llama;

@@ -77,7 +77,7 @@ public sealed class ReproductionPipelineTests
 
         // Without --resume a used output folder is refused; with it, finished stages are skipped.
         options.OutputDirectory = first;
-        await Assert.ThrowsAsync<CliUsageException>(() => Pipeline(options).RunAsync(resume: false, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Pipeline(options).RunAsync(resume: false, CancellationToken.None));
         var before = StageTiming.Load(first).Seconds.Where(p => p.Key != ReproductionPipeline.EvaluationStage).ToList();
         var trainers = 0;
         await new ReproductionPipeline(options, NullLoggerFactory.Instance, (_, _, run) =>

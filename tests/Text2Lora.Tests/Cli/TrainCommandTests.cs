@@ -50,6 +50,44 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void Sft_with_the_gte_encoder_records_it_and_the_trained_hypernetwork_generates_from_text()
+    {
+        using var work = new TempDirectory();
+        var options = TrainerConfigFile.Load<SftTrainerOptions>(Config("sft-tiny.json"));
+        options.Loop.MaxSteps = 2;
+        options.Loop.ValidateEvery = 2;
+        options.Loop.CheckpointEvery = 2;
+        options.Encoder = FixturePaths.Get("gte", "model");
+        TrainerConfigFile.Save(options, work.File("sft.json"));
+        var output = work.File("run");
+
+        Assert.Equal(0, Run("train", "sft", "--config", work.File("sft.json"), "--output", output));
+
+        var final = Path.Combine(output, "final");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(final, HypernetworkCheckpoint.ConfigFileName)))!;
+        Assert.Equal(FixturePaths.Get("gte", "model"), (string?)json["encoder_id"]);
+        Assert.Equal("add_full_stop", (string?)json["description_format"]);
+        Assert.Equal(64, (int)json["architecture"]!["task_emb_size"]!); // the gte fixture's hidden size
+        using var generator = Text2Lora.LoraGeneration.Text2LoraBuilder.Create().WithHypernetwork(final).WithEmbeddingCache(0).Build();
+        Assert.IsType<Text2Lora.Encoders.GteTaskEncoder>(Assert.IsType<Text2Lora.Encoders.FormattedTaskEncoder>(generator.TaskEncoder).Inner);
+        using var adapter = generator.FromDescription("Add two to the number");
+        Assert.NotEmpty(adapter.Modules);
+    }
+
+    [Fact]
+    public void An_unknown_encoder_in_a_trainer_config_is_a_config_error_naming_the_field()
+    {
+        using var work = new TempDirectory();
+        var options = TrainerConfigFile.Load<SftTrainerOptions>(Config("sft-tiny.json"));
+        options.Encoder = "BAAI/bge-small";
+
+        var error = Assert.Throws<TrainerConfigException>(() => new SftTrainer(options));
+
+        Assert.Equal("encoder", error.Field);
+        Assert.Contains("BAAI/bge-small", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sft_run_leaves_checkpoint_metrics_and_plot_and_resume_with_a_larger_budget_continues()
     {
         using var work = new TempDirectory();

@@ -1,3 +1,4 @@
+using Text2Lora.LoraGeneration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Text2Lora.Abstractions;
 using Text2Lora.DependencyInjection;
 using Text2Lora.Encoders;
-using Text2Lora.Generation;
 using Text2Lora.Runtime;
 using Text2Lora.Tests.Fakes;
 using Text2Lora.Tests.Infrastructure;
@@ -51,7 +51,9 @@ public sealed class AddText2LoraTests : IDisposable
         var generator = provider.GetRequiredService<ILoraGenerator>();
         Assert.Same(generator, provider.GetRequiredService<ILoraGenerator>());
         Assert.Same(generator, provider.GetRequiredService<LoraGenerator>());
-        Assert.IsType<CachingTaskEncoder>(provider.GetRequiredService<ITaskEncoder>());
+        var encoder = Assert.IsType<FormattedTaskEncoder>(provider.GetRequiredService<ITaskEncoder>());
+        Assert.Equal(DescriptionFormat.CollapseWhitespace, encoder.Format); // the fake hypernetwork records no encoder: MiniLM
+        Assert.IsType<CachingTaskEncoder>(encoder.Inner);
         Assert.Equal(384, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GetService<EmbeddingGeneratorMetadata>()!.DefaultModelDimensions);
         Assert.Equal([(_checkpoint.Path, (string?)_baseModel.Path, "cpu")], loader.Loads);
 
@@ -73,7 +75,7 @@ public sealed class AddText2LoraTests : IDisposable
         using var provider = services.BuildServiceProvider();
         ValidateOnStart(provider);
         Assert.Same(own, provider.GetRequiredService<IHypernetwork>());
-        Assert.IsType<MiniLmTaskEncoder>(provider.GetRequiredService<ITaskEncoder>());
+        Assert.IsType<MiniLmTaskEncoder>(Assert.IsType<FormattedTaskEncoder>(provider.GetRequiredService<ITaskEncoder>()).Inner);
     }
 
     [Theory]

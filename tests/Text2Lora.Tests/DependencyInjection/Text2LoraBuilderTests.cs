@@ -1,5 +1,5 @@
+using Text2Lora.LoraGeneration;
 using Microsoft.Extensions.Options;
-using Text2Lora.Generation;
 using Text2Lora.Runtime;
 using Text2Lora.Tests.Fakes;
 using Text2Lora.Tests.Infrastructure;
@@ -39,12 +39,19 @@ public sealed class Text2LoraBuilderTests
         using var hypernetwork = new LinearFakeHypernetwork(384);
         using (var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(SharedMiniLm.Instance).Build())
         {
+            // No HypernetworkDirectory was set: Build validated and the supplied instance produced the adapter.
             using var adapter = generator.FromDescription("Answer trivia.");
+            Assert.Equal(1, hypernetwork.Calls);
+            Assert.NotEmpty(adapter.Modules);
         }
 
+        // Disposing the generator leaves the caller's hypernetwork undisposed and usable.
+        Assert.False(hypernetwork.Disposed);
         using var embedding = TorchSharp.torch.zeros(1, 384);
         var adapters = hypernetwork.Generate(embedding);
+        Assert.Single(adapters);
         adapters[0].Dispose();
+        Assert.Equal(2, hypernetwork.Calls);
     }
 
     [Fact]

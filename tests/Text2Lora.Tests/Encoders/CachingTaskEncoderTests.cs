@@ -19,19 +19,37 @@ public sealed class CachingTaskEncoderTests
     }
 
     [Fact]
-    public void Normalised_duplicates_hit_the_cache_and_case_does_not()
+    public void The_key_is_the_exact_encoder_input()
     {
         var inner = new CountingTaskEncoder();
         using var cache = new CachingTaskEncoder(inner, capacity: 10);
 
-        var first = Flat(cache.Encode(["Answer  questions."]));
-        var second = Flat(cache.Encode([" Answer\nquestions. "]));
-        Assert.Equal(first, second);
+        Flat(cache.Encode(["Answer  questions."]));
+        Flat(cache.Encode(["Answer  questions."]));
         Assert.Single(inner.Batches);
 
-        Flat(cache.Encode(["ANSWER questions."]));
-        Assert.Equal(2, inner.Batches.Count);
-        Assert.Equal(2, cache.Count);
+        // Whitespace and case are part of what the encoder sees, so they are different entries.
+        Flat(cache.Encode([" Answer\nquestions. "]));
+        Flat(cache.Encode(["ANSWER  questions."]));
+        Assert.Equal(3, inner.Batches.Count);
+        Assert.Equal(3, cache.Count);
+    }
+
+    [Fact]
+    public void Under_a_format_descriptions_with_the_same_encoder_input_share_an_entry()
+    {
+        var inner = new CountingTaskEncoder();
+        using var cache = new CachingTaskEncoder(inner, capacity: 10);
+        var formatted = new FormattedTaskEncoder(DescriptionFormat.AddFullStop, cache);
+
+        var first = Flat(formatted.Encode(["Answer questions"]));
+        var second = Flat(formatted.Encode(["  Answer questions.\n"]));
+        Assert.Equal(first, second);
+        Assert.Equal(["Answer questions."], Assert.Single(inner.Batches));
+
+        // Inner whitespace is kept by add_full_stop, so this is another encoder input.
+        Flat(formatted.Encode(["Answer  questions"]));
+        Assert.Equal(["Answer  questions."], inner.Batches[1]);
     }
 
     [Fact]

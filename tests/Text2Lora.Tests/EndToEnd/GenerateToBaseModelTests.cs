@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Text2Lora.Abstractions;
 using Text2Lora.Cli.Commands;
-using Text2Lora.Generation;
 using Text2Lora.Hypernetworks;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.IO.Peft;

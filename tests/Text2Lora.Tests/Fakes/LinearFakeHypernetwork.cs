@@ -93,5 +93,12 @@ internal sealed class LinearFakeHypernetwork : IHypernetwork
         }
     }
 
-    public void Dispose() => _projection.Dispose();
+    /// <summary>Whether <see cref="Dispose"/> was called (ownership tests).</summary>
+    public bool Disposed { get; private set; }
+
+    public void Dispose()
+    {
+        Disposed = true;
+        _projection.Dispose();
+    }
 }

@@ -1,6 +1,6 @@
+using Text2Lora.LoraGeneration;
 using Text2Lora.Tests.Infrastructure;
 using System.Diagnostics;
-using Text2Lora.Generation;
 using Text2Lora.Runtime;
 using Text2Lora.Tests.Hypernetworks;
 using TorchSharp;

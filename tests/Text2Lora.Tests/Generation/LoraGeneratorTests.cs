@@ -1,4 +1,4 @@
-using Text2Lora.Generation;
+using Text2Lora.LoraGeneration;
 using Text2Lora.IO.Peft;
 using Text2Lora.Lora;
 using Text2Lora.Runtime;

@@ -1,4 +1,5 @@
-using Text2Lora.Generation;
+
+using Text2Lora.TextGeneration;
 
 namespace Text2Lora.Tests.Generation;
 

@@ -1,4 +1,4 @@
-using Text2Lora.Generation;
+using Text2Lora.TextGeneration;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tests.Infrastructure;

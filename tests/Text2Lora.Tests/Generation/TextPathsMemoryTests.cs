@@ -1,7 +1,7 @@
+using Text2Lora.TextGeneration;
 using Text2Lora.Encoders;
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Models;
-using Text2Lora.Generation;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tokenization;

@@ -1,3 +1,4 @@
+using Text2Lora.Hypernetworks;
 using System.Text.Json.Nodes;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.Tests.Infrastructure;

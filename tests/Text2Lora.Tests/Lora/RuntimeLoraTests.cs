@@ -1,5 +1,5 @@
+using Text2Lora.TextGeneration;
 using Text2Lora.Abstractions;
-using Text2Lora.Generation;
 using Text2Lora.IO.Peft;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Lora;

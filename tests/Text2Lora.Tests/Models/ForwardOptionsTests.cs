@@ -1,3 +1,4 @@
+using Text2Lora.TextGeneration;
 using Text2Lora.Abstractions;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Models.Llama;
@@ -86,7 +87,7 @@ public sealed class ForwardOptionsTests : IDisposable
             {
             }
 
-            using (var r = _model.Generate(prompts, new Text2Lora.Generation.GenerationOptions { MaxNewTokens = 4, ReturnStepLogits = true }))
+            using (var r = _model.Generate(prompts, new Text2Lora.TextGeneration.GenerationOptions { MaxNewTokens = 4, ReturnStepLogits = true }))
             {
             }
         }

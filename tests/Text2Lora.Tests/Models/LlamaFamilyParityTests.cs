@@ -1,3 +1,4 @@
+using Text2Lora.TextGeneration;
 using Text2Lora.Abstractions;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Models.Llama;
@@ -42,7 +43,7 @@ public sealed class LlamaFamilyParityTests
         using var expected = SafetensorsFile.Open(FixturePaths.Get("llama", "expected.safetensors"));
         using var mask = expected.ReadTensor("attention_mask");
         using var positions = expected.ReadTensor("position_ids");
-        using var derived = Text2Lora.Generation.TokenGenerator.PositionIds(mask);
+        using var derived = Text2Lora.Abstractions.AttentionMaskPositions.PositionIds(mask);
         TensorAssert.BitEqual(positions, derived);
     }
 

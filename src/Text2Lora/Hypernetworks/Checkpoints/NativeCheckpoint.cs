@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Text2Lora.Encoders;
 using Text2Lora.IO;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Lora;
@@ -10,7 +11,8 @@ namespace Text2Lora.Hypernetworks.Checkpoints;
 /// <summary>
 /// Text2Lora's own hypernetwork format (no pickle): <c>hypernetwork.safetensors</c> holds the state dict under the
 /// reference key names; <c>hypernetwork.json</c> holds everything needed to rebuild the module and its adapters
-/// (architecture, rank, layer count, target modules with paths and shapes, the PEFT config, encoder and base-model ids).
+/// (architecture, rank, layer count, target modules with paths and shapes, the PEFT config, encoder id and description
+/// format, base-model id).
 /// </summary>
 internal static class NativeCheckpoint
 {
@@ -18,6 +20,13 @@ internal static class NativeCheckpoint
     public const string ConfigFileName = "hypernetwork.json";
     private const string FormatName = "text2lora.hypernetwork";
     private const int FormatVersion = 1;
+
+    private static readonly Dictionary<DescriptionFormat, string> FormatNames = new()
+    {
+        [Encoders.DescriptionFormat.CollapseWhitespace] = "collapse_whitespace",
+        [Encoders.DescriptionFormat.AddFullStop] = "add_full_stop",
+        [Encoders.DescriptionFormat.SfrInstruction] = "sfr_instruction",
+    };
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, IndentSize = 2 };
     private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(Options);
@@ -36,6 +45,7 @@ internal static class NativeCheckpoint
             TargetModules = module.TargetModules.Select(m => new TargetEntry(m.Name, m.PathTemplate, m.InFeatures, m.OutFeatures)).ToArray(),
             AdapterConfig = JsonNode.Parse(hypernetwork.AdapterConfig.ToJson())!.AsObject(),
             EncoderId = hypernetwork.EncoderId,
+            DescriptionFormat = RecordedFormat(hypernetwork) is { } format ? FormatNames[format] : null,
             BaseModelId = hypernetwork.BaseModelId,
         };
 
@@ -101,13 +111,57 @@ internal static class NativeCheckpoint
                 }
             }
 
-            return new T2LHypernetwork(module, adapterConfig, targets, description.EncoderId, description.BaseModelId);
+            return new T2LHypernetwork(module, adapterConfig, targets, description.EncoderId, description.BaseModelId)
+            {
+                DescriptionFormat = ParseFormat(description.DescriptionFormat, configPath),
+            };
         }
         catch
         {
             module.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The format to record: the hypernetwork's, else the one the selection rule gives its encoder id (reference checkpoints).</summary>
+    private static DescriptionFormat? RecordedFormat(T2LHypernetwork hypernetwork)
+    {
+        if (hypernetwork.DescriptionFormat is { } format)
+        {
+            return format;
+        }
+
+        try
+        {
+            return TaskEncoderSelection.Choose(hypernetwork.EncoderId).Format;
+        }
+        catch (UnsupportedTaskEncoderException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The recorded description format; files written before the field existed were all made with the
+    /// whitespace-collapsing normalisation, which is what a missing field therefore means.
+    /// </summary>
+    private static DescriptionFormat ParseFormat(string? name, string configPath)
+    {
+        if (name is null)
+        {
+            return Encoders.DescriptionFormat.CollapseWhitespace;
+        }
+
+        foreach (var (format, known) in FormatNames)
+        {
+            if (known == name)
+            {
+                return format;
+            }
+        }
+
+        throw new HypernetworkCheckpointException(configPath, "description_format",
+            $"'{name}' is not a known description format ({string.Join(", ", FormatNames.Values)}).");
     }
 
     private static Description ReadDescription(string configPath)
@@ -220,6 +274,9 @@ internal static class NativeCheckpoint
 
         [JsonPropertyName("encoder_id")]
         public string? EncoderId { get; init; }
+
+        [JsonPropertyName("description_format")]
+        public string? DescriptionFormat { get; init; }
 
         [JsonPropertyName("base_model_id")]
         public string? BaseModelId { get; init; }

@@ -1,4 +1,4 @@
-using Text2Lora.Generation;
+using Text2Lora.Abstractions;
 using Text2Lora.Lora;
 using static TorchSharp.torch;
 

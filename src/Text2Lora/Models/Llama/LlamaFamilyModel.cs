@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
-using Text2Lora.Generation;
 using Text2Lora.IO;
 using Text2Lora.IO.Safetensors;
 using Text2Lora.Lora;
@@ -34,6 +33,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         }
 
         Config = config;
+        Info = new BaseModelInfo(config.ModelType, config.VocabSize, config.HiddenSize, config.NumHiddenLayers, config.MaxPositionEmbeddings, config.EosTokenIds, config.PadTokenId);
         Device = device;
         DType = dtype;
         LoraTargets = config.LoraTargets();
@@ -43,8 +43,11 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         _loraLayers = _module.modules().OfType<LoraLinear>().Where(l => l.Path != "lm_head").ToDictionary(l => l.Path, StringComparer.Ordinal);
     }
 
-    /// <inheritdoc />
+    /// <summary>The architecture, as parsed from <c>config.json</c>.</summary>
     public LlamaFamilyConfig Config { get; }
+
+    /// <inheritdoc />
+    public BaseModelInfo Info { get; }
 
     /// <inheritdoc />
     public Device Device { get; }
@@ -217,25 +220,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         foreach (var (key, parameter) in parameters)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!checkpoint.Contains(key))
-            {
-                throw new ModelFormatException(directory, key, $"missing tensor '{key}'.");
-            }
-
-            var info = checkpoint.GetInfo(key);
-            if (!info.Shape.SequenceEqual(parameter.shape))
-            {
-                throw new ModelFormatException(directory, key,
-                    $"tensor '{key}' has shape [{string.Join(", ", info.Shape)}], the config implies [{string.Join(", ", parameter.shape)}].");
-            }
-
-            if (!SupportedDTypes.Contains(info.ScalarType))
-            {
-                throw new ModelFormatException(directory, key, $"tensor '{key}' is {info.DType}; only F32, BF16 and F16 weights are supported.");
-            }
-
-            using var loaded = checkpoint.ReadTensor(key, null, DType);
-            parameter.copy_(loaded);
+            CheckpointParameter.CopyInto(checkpoint, directory, key, parameter, DType);
         }
     }
 
@@ -246,7 +231,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         var ids = input.InputIds;
         ValidateIds(ids, input.AttentionMask, input.Adapters);
         using var scope = NewDisposeScope();
-        var positions = input.AttentionMask is { } mask ? TokenGenerator.PositionIds(mask) : arange(ids.shape[1], ScalarType.Int64, Device).unsqueeze(0).expand(ids.shape[0], -1);
+        var positions = input.AttentionMask is { } mask ? AttentionMaskPositions.PositionIds(mask) : arange(ids.shape[1], ScalarType.Int64, Device).unsqueeze(0).expand(ids.shape[0], -1);
         var hiddenStates = input.OutputHiddenStates ? new List<Tensor>() : null;
         var hidden = RunDecoder(ids, input.AttentionMask, positions, null, input.Adapters, hiddenStates, input.NeftuneNoiseAlpha, input.NoiseGenerator);
         Tensor? logits = input.ComputeLogits ? Logits(hidden) : null;
@@ -255,20 +240,6 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
             : LabelledPositionsLoss(hidden, labels, input.LabelSmoothing);
 
         return new ModelForwardOutput(logits?.MoveToOuterDisposeScope(), hiddenStates?.Select(t => t.MoveToOuterDisposeScope()).ToArray(), loss?.MoveToOuterDisposeScope());
-    }
-
-    /// <inheritdoc />
-    public GenerationResult Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions? options = null, ActiveAdapters? adapters = null, CancellationToken cancellationToken = default)
-    {
-        options ??= new GenerationOptions();
-        var eos = options.EosTokenIds ?? Config.EosTokenIds;
-        var pad = options.PadTokenId ?? Config.PadTokenId ?? (eos.Count > 0 ? eos[0] : 0);
-        if (adapters?.BatchSize is { } batch && batch != prompts.Count)
-        {
-            throw new ArgumentException($"The adapters were prepared for {batch} sequences but {prompts.Count} prompts were given.", nameof(adapters));
-        }
-
-        return TokenGenerator.Run(this, prompts, options, eos, pad, adapters, cancellationToken);
     }
 
     KvCache IIncrementalDecoder.CreateCache(long batch, long capacity) =>

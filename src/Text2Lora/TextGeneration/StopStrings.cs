@@ -1,0 +1,71 @@
+namespace Text2Lora.TextGeneration;
+
+/// <summary>
+/// Decode-aware text stop sequences: where the first stop string occurs in the decoded continuation, and how much of
+/// a still-growing continuation can be shown without ever showing text that a later token turns into a stop string.
+/// </summary>
+internal static class StopStrings
+{
+    /// <summary>U+FFFD, what a decoder yields for the bytes of a character whose remaining bytes are still to come.</summary>
+    private const char Replacement = '\uFFFD';
+
+    /// <summary>Checks the stop strings; throws naming the parameter when one is null or empty.</summary>
+    public static IReadOnlyList<string> Validate(IReadOnlyList<string>? stops, string parameterName)
+    {
+        if (stops is null)
+        {
+            return [];
+        }
+
+        if (stops.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("Stop strings must not be null or empty.", parameterName);
+        }
+
+        return stops;
+    }
+
+    /// <summary>Index of the earliest occurrence of any stop string in <paramref name="text"/> (ordinal), or −1.</summary>
+    public static int FirstMatch(string text, IReadOnlyList<string> stops)
+    {
+        var first = -1;
+        foreach (var stop in stops)
+        {
+            var index = text.IndexOf(stop, StringComparison.Ordinal);
+            if (index >= 0 && (first < 0 || index < first))
+            {
+                first = index;
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>
+    /// How many leading characters of a continuation that contains no stop string yet are final: everything except a
+    /// trailing partial character (U+FFFD) and the longest suffix that is the start of some stop string.
+    /// </summary>
+    public static int StreamableLength(string text, IReadOnlyList<string> stops)
+    {
+        var end = text.Length;
+        while (end > 0 && text[end - 1] == Replacement)
+        {
+            end--;
+        }
+
+        var held = 0;
+        foreach (var stop in stops)
+        {
+            for (var length = Math.Min(stop.Length - 1, end); length > held; length--)
+            {
+                if (text.AsSpan(end - length, length).SequenceEqual(stop.AsSpan(0, length)))
+                {
+                    held = length;
+                    break;
+                }
+            }
+        }
+
+        return end - held;
+    }
+}

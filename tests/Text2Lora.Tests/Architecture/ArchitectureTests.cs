@@ -1,0 +1,64 @@
+using Text2Lora.Cli.Commands;
+using Text2Lora.Evaluation.Running;
+using Text2Lora.LoraGeneration;
+using Text2Lora.Training.Loop;
+using Text2Lora.Training.Reconstruction;
+using Text2Lora.Training.Sft;
+
+namespace Text2Lora.Tests.Architecture;
+
+/// <summary>
+/// The dependency rule of docs/architecture.md, checked on the compiled assemblies: inside the core package, namespaces
+/// only reference their own layer or layers below; no assembly has a namespace cycle.
+/// </summary>
+public sealed class ArchitectureTests
+{
+    /// <summary>The core package's layers, bottom first (docs/architecture.md mirrors this table).</summary>
+    internal static readonly IReadOnlyList<string[]> CoreLayers =
+    [
+        ["Text2Lora.Runtime"],
+        ["Text2Lora.IO"],
+        ["Text2Lora.Lora"],
+        ["Text2Lora.IO.Peft"],
+        ["Text2Lora.Abstractions"],
+        ["Text2Lora.Tokenization"],
+        ["Text2Lora.Models"],
+        ["Text2Lora.TextGeneration"],
+        ["Text2Lora.Chat"],
+        ["Text2Lora.Encoders"],
+        ["Text2Lora.Hypernetworks"],
+        ["Text2Lora.LoraGeneration"],
+        ["Text2Lora.DependencyInjection"],
+    ];
+
+    public static TheoryData<string> Assemblies => new()
+    {
+        typeof(LoraGenerator).Assembly.Location,
+        typeof(TrainingLoop).Assembly.Location,
+        typeof(SftTrainer).Assembly.Location,
+        typeof(ReconstructionTrainer).Assembly.Location,
+        typeof(BenchmarkEvaluator).Assembly.Location,
+        typeof(CommandCatalog).Assembly.Location,
+    };
+
+    [Fact]
+    public void Core_namespaces_only_reference_their_own_or_lower_layers()
+    {
+        var graph = NamespaceGraph.Read(typeof(LoraGenerator).Assembly.Location);
+
+        var violations = new LayerRule(CoreLayers).Violations(graph);
+
+        Assert.True(violations.Count == 0, "Upward references in Text2Lora:\n" + string.Join("\n", violations));
+    }
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Assembly_has_no_namespace_cycles(string assemblyPath)
+    {
+        var graph = NamespaceGraph.Read(assemblyPath);
+
+        var cycles = NamespaceCycles.Find(graph);
+
+        Assert.True(cycles.Count == 0, $"Namespace cycles in {Path.GetFileName(assemblyPath)}:\n" + string.Join("\n", cycles.Select(c => string.Join(" <-> ", c))));
+    }
+}
