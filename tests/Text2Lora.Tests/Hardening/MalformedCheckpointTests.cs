@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using Text2Lora.Hypernetworks;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.IO;
 using Text2Lora.IO.Pickle;
