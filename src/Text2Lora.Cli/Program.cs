@@ -1,10 +1,16 @@
 using System.CommandLine;
 using Text2Lora.Cli.Commands;
 
-var root = new RootCommand("t2l: Text-to-LoRA for .NET. Generate LoRA adapters from task descriptions; inspect and run models.");
+var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors.", Recursive = true };
+var root = new RootCommand("t2l: Text-to-LoRA for .NET. Generate LoRA adapters from task descriptions; inspect and run models. " + CliErrors.ExitCodesHelp)
+{
+    verbose,
+};
 foreach (var command in CommandCatalog.All())
 {
     root.Subcommands.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+CliErrors.Verbose = parse.GetValue(verbose);
+return await parse.InvokeAsync();

@@ -28,6 +28,11 @@ internal static class InfoCommand
 
     private static void Describe(string path, IHypernetworkLoader? hypernetworkLoader)
     {
+        if (!Directory.Exists(path))
+        {
+            throw new DirectoryNotFoundException($"The folder '{path}' does not exist.");
+        }
+
         if (hypernetworkLoader is not null && HypernetworkMarkers.Any(marker => File.Exists(Path.Combine(path, marker))))
         {
             DescribeHypernetwork(path, hypernetworkLoader);

@@ -7,8 +7,8 @@ using Text2Lora.Training.Loop;
 namespace Text2Lora.Cli.Commands;
 
 /// <summary>
-/// <c>t2l train sft|recon|lora --config FILE.json [--output DIR] [--max-steps N] [--resume]</c>. The config file is the trainer's
-/// serialized options object; it is read strictly and validated before any work starts.
+/// <c>t2l train sft|recon|lora --config FILE.json [--output DIR] [--max-steps N] [--resume | --overwrite]</c>. The config file is
+/// the trainer's serialized options object; it is read strictly and validated, and the output folder checked, before any work starts.
 /// </summary>
 internal static class TrainCommand
 {
@@ -39,7 +39,11 @@ internal static class TrainCommand
         var output = new Option<DirectoryInfo?>("--output") { Description = "Output folder (overrides loop.outputDirectory)." };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (overrides loop.maxSteps); with --resume, a larger budget continues the run." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the output folder's last checkpoint." };
-        var command = new Command(kind.Name, kind.Description) { config, output, maxSteps, resume };
+        var overwrite = new Option<bool>("--overwrite")
+        {
+            Description = "Start afresh in an output folder that holds a previous run: the old folder is moved aside to <folder>.previous-<time>, not deleted.",
+        };
+        var command = new Command(kind.Name, kind.Description) { config, output, maxSteps, resume, overwrite };
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(async () =>
         {
             var options = TrainerConfigFile.Load<TOptions>(parse.GetValue(config)!.FullName, o =>
@@ -64,6 +68,17 @@ internal static class TrainCommand
             });
 
             var loop = kind.Loop(options);
+            if (loop.Resume && parse.GetValue(overwrite))
+            {
+                throw new CliUsageException("--resume and --overwrite exclude each other: continue the run, or move it aside and start again.");
+            }
+
+            // Before anything is loaded: never overwrite a previous run by accident, and fail now on an unwritable folder.
+            if (TrainingOutputFolder.Prepare(loop.OutputDirectory, loop.Resume, parse.GetValue(overwrite)) is { } movedTo)
+            {
+                Console.WriteLine($"previous run moved to {movedTo}");
+            }
+
             using var loggerFactory = CliLogging.CreateFactory();
             var trainer = kind.Create(options, loggerFactory);
             var result = await TrainingProgressView.RunAsync(

@@ -7,17 +7,13 @@ public sealed class BenchmarkFormatException : InvalidFileFormatException
 {
     /// <summary>Creates the exception; the message reads "<c>path, line N, field 'f': problem</c>".</summary>
     public BenchmarkFormatException(string path, int? lineNumber, string? field, string problem, Exception? innerException = null)
-        : base(path, Describe(path, lineNumber, field, problem), innerException)
+        : base(path, field, lineNumber, Describe(path, lineNumber, field, problem), innerException)
     {
         LineNumber = lineNumber;
-        Field = field;
     }
 
     /// <summary>1-based line of the problem, when it is tied to one.</summary>
     public int? LineNumber { get; }
-
-    /// <summary>The offending field (dotted for nested fields, e.g. <c>choices.label</c>), when it is tied to one.</summary>
-    public string? Field { get; }
 
     private static string Describe(string path, int? lineNumber, string? field, string problem)
     {

@@ -46,7 +46,7 @@ public static class JsonlFile
             JsonElement root;
             try
             {
-                using var document = JsonDocument.Parse(line);
+                using var document = JsonDocument.Parse(line, new JsonDocumentOptions { AllowDuplicateProperties = false });
                 root = document.RootElement.Clone();
             }
             catch (JsonException ex)

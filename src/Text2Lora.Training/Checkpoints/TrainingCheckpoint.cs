@@ -76,6 +76,28 @@ public static class TrainingCheckpoint
         {
             TryDeleteDirectory(old);
         }
+
+        RemoveStaleFolders(outputDirectory);
+    }
+
+    /// <summary>
+    /// Removes <c>.checkpoint.*.tmp</c> and <c>.checkpoint.*.old</c> folders an interrupted earlier save left behind.
+    /// Called only after a new checkpoint is complete in <c>checkpoint/</c>, so none of them is still the loadable one.
+    /// </summary>
+    internal static void RemoveStaleFolders(string outputDirectory)
+    {
+        if (!File.Exists(Path.Combine(outputDirectory, FolderName, StateFile)))
+        {
+            return;
+        }
+
+        foreach (var pattern in new[] { $".{FolderName}.*.tmp", $".{FolderName}.*.old" })
+        {
+            foreach (var stale in Directory.GetDirectories(outputDirectory, pattern))
+            {
+                TryDeleteDirectory(stale);
+            }
+        }
     }
 
     /// <summary>
@@ -99,20 +121,22 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Reads the run state of the checkpoint in <paramref name="checkpointDirectory"/>.</summary>
-    /// <exception cref="InvalidDataException">The state file is unreadable; names the file.</exception>
+    /// <exception cref="TrainingCheckpointException">The state file is unreadable; names the file and how to recover.</exception>
     public static TrainerState ReadState(string checkpointDirectory)
     {
         var path = Path.Combine(checkpointDirectory, StateFile);
         try
         {
-            return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path))
-                   ?? throw new InvalidDataException($"'{path}' holds JSON null.");
+            return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path), StrictRead)
+                   ?? throw new TrainingCheckpointException(path, null, "the file holds JSON null.");
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"Checkpoint state '{path}' is not valid: {ex.Message}", ex);
+            throw new TrainingCheckpointException(path, ex.Path?.TrimStart('$', '.'), $"not valid: {ex.Message}", ex);
         }
     }
+
+    private static readonly JsonSerializerOptions StrictRead = new() { AllowDuplicateProperties = false };
 
     /// <summary>Loads the checkpoint's weights into <paramref name="module"/> and its optimizer state into <paramref name="optimizer"/>.</summary>
     public static void Restore(string checkpointDirectory, nn.Module module, OptimizerHelper optimizer)
@@ -123,7 +147,7 @@ public static class TrainingCheckpoint
             var missing = expected.Keys.Where(k => !file.Contains(k)).ToList();
             if (missing.Count > 0)
             {
-                throw new InvalidDataException($"Checkpoint '{checkpointDirectory}' lacks {string.Join(", ", missing.Take(5))}; it was written for a different model.");
+                throw new TrainingCheckpointException(Path.Combine(checkpointDirectory, WeightsFile), missing[0], $"lacks {string.Join(", ", missing.Take(5))}; it was written for a different model.");
             }
 
             using var noGrad = no_grad();
@@ -132,16 +156,26 @@ public static class TrainingCheckpoint
                 using var saved = file.ReadTensor(name, tensor.device, tensor.dtype);
                 if (!saved.shape.SequenceEqual(tensor.shape))
                 {
-                    throw new InvalidDataException($"Checkpoint '{checkpointDirectory}': '{name}' has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", tensor.shape)}].");
+                    throw new TrainingCheckpointException(Path.Combine(checkpointDirectory, WeightsFile), name, $"'{name}' has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", tensor.shape)}].");
                 }
 
                 tensor.copy_(saved);
             }
         }
 
-        using var stream = File.OpenRead(Path.Combine(checkpointDirectory, OptimizerFile));
-        using var reader = new BinaryReader(stream);
-        optimizer.load_state_dict(reader);
+        var optimizerPath = Path.Combine(checkpointDirectory, OptimizerFile);
+        try
+        {
+            using var stream = File.OpenRead(optimizerPath);
+            using var reader = new BinaryReader(stream);
+            optimizer.load_state_dict(reader);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or OverflowException
+                                       or System.Runtime.InteropServices.ExternalException)
+        {
+            // TorchSharp reads its optimizer format without validation; any of these means the bytes do not fit.
+            throw new TrainingCheckpointException(optimizerPath, null, $"the optimizer state cannot be read ({ex.GetType().Name}: {ex.Message}).", ex);
+        }
     }
 
     private static void TryDeleteDirectory(string path)

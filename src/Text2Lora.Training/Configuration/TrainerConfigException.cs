@@ -7,11 +7,7 @@ public sealed class TrainerConfigException : InvalidFileFormatException
 {
     /// <summary>Creates the exception.</summary>
     public TrainerConfigException(string path, string? field, string problem, Exception? innerException = null)
-        : base(path, $"Invalid trainer config '{path}'{(field is null ? "" : $" (field '{field}')")}: {problem}", innerException)
+        : base(path, field, null, $"Invalid trainer config '{path}'{(field is null ? "" : $" (field '{field}')")}: {problem}", innerException)
     {
-        Field = field;
     }
-
-    /// <summary>The offending field as a JSON path (e.g. <c>loop.maxSteps</c>), when known.</summary>
-    public string? Field { get; }
 }

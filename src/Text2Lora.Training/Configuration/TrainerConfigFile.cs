@@ -42,18 +42,25 @@ public static class TrainerConfigFile
         TOptions? options;
         try
         {
-            options = JsonSerializer.Deserialize<TOptions>(File.ReadAllText(path), SerializerOptions);
+            options = JsonSerializer.Deserialize<TOptions>(File.ReadAllText(path), StrictJson.Strict(SerializerOptions));
         }
         catch (JsonException ex)
         {
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.TrimStart('$', '.');
             throw new TrainerConfigException(path, field, ex.Message, ex);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            // The serializer reports some type mismatches (e.g. a value where a collection is expected) this way.
+            throw new TrainerConfigException(path, null, ex.Message, ex);
+        }
 
         if (options is null)
         {
             throw new TrainerConfigException(path, null, "the file holds JSON null.");
         }
+
+        RejectNulls(options, path, prefix: "");
 
         (options as IConfigFilePaths)?.ResolvePaths(Path.GetDirectoryName(Path.GetFullPath(path))!);
         overrides?.Invoke(options);
@@ -69,6 +76,43 @@ public static class TrainerConfigFile
     /// <summary>Validates data annotations on <paramref name="options"/> and every nested options object.</summary>
     /// <exception cref="TrainerConfigException">A value is invalid; names its path.</exception>
     public static void Validate(object options, string source) => ValidateRecursive(options, source, prefix: "");
+
+    /// <summary>A JSON <c>null</c> given for a member declared non-nullable is an error naming the member, before anything uses it.</summary>
+    private static void RejectNulls(object instance, string source, string prefix)
+    {
+        var nullability = new NullabilityInfoContext();
+        foreach (var property in instance.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length != 0 || property.PropertyType.IsValueType || !property.CanRead)
+            {
+                continue;
+            }
+
+            var name = prefix + JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            var value = property.GetValue(instance);
+            if (value is null)
+            {
+                if (nullability.Create(property).ReadState == NullabilityState.NotNull)
+                {
+                    throw new TrainerConfigException(source, name, "must not be null.");
+                }
+
+                continue;
+            }
+
+            if (value is System.Collections.IEnumerable items and not string)
+            {
+                if (items.Cast<object?>().Any(item => item is null))
+                {
+                    throw new TrainerConfigException(source, name, "must not contain null.");
+                }
+            }
+            else if (property.PropertyType.Namespace?.StartsWith("Text2Lora", StringComparison.Ordinal) == true)
+            {
+                RejectNulls(value, source, name + ".");
+            }
+        }
+    }
 
     private static void ValidateRecursive(object instance, string source, string prefix)
     {

@@ -7,7 +7,7 @@ public sealed class TaskDataFormatException : InvalidFileFormatException
 {
     /// <summary>Creates the exception for <paramref name="path"/>; <paramref name="lineNumber"/> is 1-based.</summary>
     public TaskDataFormatException(string path, string problem, int? lineNumber = null, Exception? innerException = null)
-        : base(path, lineNumber is int line ? $"Invalid task data '{path}' line {line}: {problem}" : $"Invalid task data '{path}': {problem}", innerException)
+        : base(path, null, lineNumber, lineNumber is int line ? $"Invalid task data '{path}' line {line}: {problem}" : $"Invalid task data '{path}': {problem}", innerException)
     {
         Problem = problem;
         LineNumber = lineNumber;

@@ -72,6 +72,11 @@ public static class TaskFolderReader
         {
             throw new TaskDataFormatException(metadataPath, $"corrupt YAML: {ex.Message}", (int)ex.Start.Line, ex);
         }
+        catch (ArgumentException ex)
+        {
+            // YamlDotNet's node model reports a key given twice in one mapping this way.
+            throw new TaskDataFormatException(metadataPath, $"corrupt YAML: {ex.Message}", null, ex);
+        }
 
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -143,7 +148,7 @@ public static class TaskFolderReader
         JsonElement root;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(line);
+            using JsonDocument document = JsonDocument.Parse(line, new JsonDocumentOptions { AllowDuplicateProperties = false });
             root = document.RootElement.Clone();
         }
         catch (JsonException ex)

@@ -34,6 +34,11 @@ public sealed record TaskSuiteManifest(IReadOnlyList<string> Train, IReadOnlyLis
         {
             throw new TaskDataFormatException(path, $"corrupt YAML: {ex.Message}", (int)ex.Start.Line, ex);
         }
+        catch (ArgumentException ex)
+        {
+            // YamlDotNet's node model reports a key given twice in one mapping this way.
+            throw new TaskDataFormatException(path, $"corrupt YAML: {ex.Message}", null, ex);
+        }
 
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
         {

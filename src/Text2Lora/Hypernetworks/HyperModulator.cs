@@ -109,6 +109,30 @@ public sealed partial class HyperModulator : Module
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Bytes a float32 hypernetwork of this shape takes (parameters, the three factor tables) plus the activations of
+    /// one generation, from the sizes alone (a double, so corrupt sizes cannot overflow). Loaders check it against
+    /// <see cref="IO.InputLimits"/> before anything is allocated.
+    /// </summary>
+    public static double EstimateBytes(HyperModulatorArchitecture architecture, int rank, int layerCount, IReadOnlyList<LoraTargetModule> modules)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(modules);
+        double latent = architecture.LatentSize, headIn = architecture.HeadInSize, r = rank, layers = layerCount;
+        var factorTables = 3 * layers * r * modules.Sum(m => (double)m.InFeatures + m.OutFeatures);
+        var trunk = architecture.TaskEmbeddingSize * latent + 3 * 8 * latent * latent + 4 * latent * headIn + (layers + modules.Count) * latent;
+        var heads = modules.Sum(m => headIn * (architecture.SharedABHead, architecture.AutoregressiveGeneration) switch
+        {
+            (false, false) => r * (m.InFeatures + (double)m.OutFeatures),
+            (false, true) => m.InFeatures + (double)m.OutFeatures,
+            (true, false) => r * Math.Max(m.InFeatures, m.OutFeatures),
+            (true, true) => Math.Max(m.InFeatures, m.OutFeatures),
+        });
+        var rows = modules.Count * layers * (architecture.SharedABHead ? 2 : 1) * (architecture.AutoregressiveGeneration ? r : 1);
+        var activations = rows * (4 * latent + headIn) + factorTables / 3;
+        return (factorTables + trunk + heads + (architecture.LearnablePositionEmbedding ? r * latent : 0) + activations) * sizeof(float);
+    }
+
     /// <summary>Sizes and flags.</summary>
     public HyperModulatorArchitecture Architecture { get; }
 

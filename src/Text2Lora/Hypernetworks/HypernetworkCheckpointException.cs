@@ -7,11 +7,10 @@ public sealed class HypernetworkCheckpointException : InvalidFileFormatException
 {
     /// <summary>Creates the exception.</summary>
     public HypernetworkCheckpointException(string path, string? key, string problem, Exception? innerException = null)
-        : base(path, $"Invalid hypernetwork checkpoint '{path}'{(key is null ? "" : $" ('{key}')")}: {problem}", innerException)
+        : base(path, key, null, $"Invalid hypernetwork checkpoint '{path}'{(key is null ? "" : $" ('{key}')")}: {problem}", innerException)
     {
-        Key = key;
     }
 
-    /// <summary>The offending state-dict key or config field, if any.</summary>
-    public string? Key { get; }
+    /// <summary>The offending state-dict key or config field, if any (same as <see cref="InvalidFileFormatException.Field"/>).</summary>
+    public string? Key => Field;
 }

@@ -7,13 +7,12 @@ public sealed class AdapterFormatException : InvalidFileFormatException
 {
     /// <summary>Creates the exception.</summary>
     public AdapterFormatException(string path, string? key, string problem, Exception? innerException = null)
-        : base(path, $"Invalid adapter '{path}'{(key is null ? "" : $" ('{key}')")}: {problem}", innerException)
+        : base(path, key, null, $"Invalid adapter '{path}'{(key is null ? "" : $" ('{key}')")}: {problem}", innerException)
     {
-        Key = key;
     }
 
-    /// <summary>The offending config field or tensor key, if any.</summary>
-    public string? Key { get; }
+    /// <summary>The offending config field or tensor key, if any (same as <see cref="InvalidFileFormatException.Field"/>).</summary>
+    public string? Key => Field;
 }
 
 /// <summary>An adapter uses a PEFT feature Text2Lora does not implement (e.g. DoRA).</summary>

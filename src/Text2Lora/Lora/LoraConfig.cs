@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Text2Lora.IO;
 
 namespace Text2Lora.Lora;
 
@@ -90,6 +91,8 @@ public sealed class LoraConfig
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(SerializerOptions);
+
     private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true, IndentSize = 2 };
 
     /// <summary>The rank of the module at <paramref name="modulePath"/> (<see cref="RankPattern"/> first, as PEFT does).</summary>
@@ -116,7 +119,7 @@ public sealed class LoraConfig
         LoraConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<LoraConfig>(json, SerializerOptions);
+            config = JsonSerializer.Deserialize<LoraConfig>(json, ReadOptions);
         }
         catch (JsonException ex)
         {
@@ -175,12 +178,38 @@ public sealed class LoraConfig
             throw new AdapterFormatException(source, "lora_dropout", $"'lora_dropout' must be in [0, 1), got {LoraDropout}.");
         }
 
+        // JSON null for a map is read as "no overrides" (PEFT writes {}).
+        RankPattern ??= [];
+        AlphaPattern ??= [];
+        ExtensionData ??= [];
         foreach (var (key, rank) in RankPattern)
         {
             if (rank <= 0)
             {
                 throw new AdapterFormatException(source, $"rank_pattern.{key}", $"rank_pattern '{key}' must be positive, got {rank}.");
             }
+
+            RequireValidPattern(source, $"rank_pattern.{key}", key);
+        }
+
+        foreach (var (key, alpha) in AlphaPattern)
+        {
+            if (!(alpha > 0) || double.IsInfinity(alpha))
+            {
+                throw new AdapterFormatException(source, $"alpha_pattern.{key}", $"alpha_pattern '{key}' must be a positive number, got {alpha}.");
+            }
+
+            RequireValidPattern(source, $"alpha_pattern.{key}", key);
+        }
+
+        if (TargetModules?.Pattern is { } targetPattern)
+        {
+            RequireValidPattern(source, "target_modules", targetPattern);
+        }
+
+        if (LayersToTransform?.FirstOrDefault(layer => layer < 0) is < 0 and var negative)
+        {
+            throw new AdapterFormatException(source, "layers_to_transform", $"layer indices must not be negative, got {negative}.");
         }
 
         if (UseDora)
@@ -207,6 +236,19 @@ public sealed class LoraConfig
         RejectIfSet(source, "layer_replication", e => e.ValueKind is not JsonValueKind.Null);
         RejectIfSet(source, "trainable_token_indices", e => e.ValueKind is not JsonValueKind.Null);
         RejectIfSet(source, "use_qalora", e => e.ValueKind == JsonValueKind.True);
+    }
+
+    /// <summary>PEFT treats these keys as regular expressions; one that does not compile is a format error, not a crash at first use.</summary>
+    private static void RequireValidPattern(string source, string field, string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new AdapterFormatException(source, field, $"'{pattern}' is not a valid regular expression: {ex.Message}", ex);
+        }
     }
 
     private void RejectIfSet(string source, string field, Func<JsonElement, bool> isSet)

@@ -31,6 +31,36 @@ internal abstract class HfTextTokenizer : ITextTokenizer
 
     public abstract int VocabularySize { get; }
 
+    /// <summary>
+    /// Every id the tokenizer can emit on its own (BOS/EOS prefix and suffix, BOS, EOS, PAD, added tokens) lies in
+    /// [0, <see cref="VocabularySize"/>); a file that wires an id outside it would feed the model an invalid index.
+    /// </summary>
+    /// <exception cref="TokenizerFormatException">An id is out of range; names <paramref name="path"/>.</exception>
+    internal void EnsureIdsInVocabulary(string path)
+    {
+        var named = _prefixIds.Select(id => ("prefix (BOS) id", id))
+            .Concat(_suffixIds.Select(id => ("suffix (EOS) id", id)))
+            .Concat(EosTokenIds.Select(id => ("eos_token_id", id)))
+            .Concat(_addedById.Keys.Select(id => ("added token id", id)));
+        if (BosTokenId is int bos)
+        {
+            named = named.Append(("bos_token_id", bos));
+        }
+
+        if (PadTokenId is int pad)
+        {
+            named = named.Append(("pad_token_id", pad));
+        }
+
+        foreach (var (what, id) in named)
+        {
+            if (id < 0 || id >= VocabularySize)
+            {
+                throw new TokenizerFormatException(path, $"{what} {id} is outside the vocabulary [0, {VocabularySize})");
+            }
+        }
+    }
+
     public int? BosTokenId { get; }
 
     public IReadOnlyList<int> EosTokenIds { get; }

@@ -105,9 +105,9 @@ internal static class HfTokenizerJson
         var vocab = new Dictionary<string, int>(vocabNode.Count, StringComparer.Ordinal);
         foreach ((string token, JsonNode? id) in vocabNode)
         {
-            vocab[token] = id is JsonValue v && v.TryGetValue(out int value)
+            vocab[token] = id is JsonValue v && v.TryGetValue(out int value) && value >= 0
                 ? value
-                : throw Error(path, $"'model.vocab' entry '{token}' is not an integer id");
+                : throw Error(path, $"'model.vocab' entry '{token}' is not a non-negative integer id");
         }
 
         return vocab;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Text2Lora.IO;
 
 namespace Text2Lora.Tokenization;
 
@@ -85,7 +86,7 @@ internal sealed class TokenizerConfig
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            return StrictJson.ParseNode(File.ReadAllText(path)) as JsonObject
                 ?? throw new TokenizerFormatException(path, "the top level is not a JSON object");
         }
         catch (JsonException ex)

@@ -25,20 +25,37 @@ public static class TokenizerLoader
             throw new TokenizerFormatException(modelDirectory, "the model folder does not exist");
         }
 
-        TokenizerConfig config = TokenizerConfig.Load(modelDirectory);
         string sentencePiecePath = Path.Combine(modelDirectory, SentencePieceFileName);
-        if (File.Exists(sentencePiecePath))
-        {
-            return LoadSentencePiece(sentencePiecePath, config);
-        }
-
         string tokenizerJsonPath = Path.Combine(modelDirectory, TokenizerJsonFileName);
-        if (File.Exists(tokenizerJsonPath))
+        string? modelPath = File.Exists(sentencePiecePath) ? sentencePiecePath : File.Exists(tokenizerJsonPath) ? tokenizerJsonPath : null;
+        TokenizerConfig config;
+        try
         {
-            return HfTokenizerJson.Load(tokenizerJsonPath, config);
+            config = TokenizerConfig.Load(modelDirectory);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // System.Text.Json.Nodes accessors report a value of the wrong JSON kind this way.
+            throw new TokenizerFormatException(Path.Combine(modelDirectory, TokenizerConfig.FileName), $"a value has the wrong JSON type: {ex.Message}", ex);
         }
 
-        throw new TokenizerFormatException(modelDirectory, $"the folder has neither '{SentencePieceFileName}' nor '{TokenizerJsonFileName}'");
+        if (modelPath is null)
+        {
+            throw new TokenizerFormatException(modelDirectory, $"the folder has neither '{SentencePieceFileName}' nor '{TokenizerJsonFileName}'");
+        }
+
+        HfTextTokenizer tokenizer;
+        try
+        {
+            tokenizer = modelPath == sentencePiecePath ? LoadSentencePiece(sentencePiecePath, config) : HfTokenizerJson.Load(tokenizerJsonPath, config);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw new TokenizerFormatException(modelPath, $"a value has the wrong JSON type: {ex.Message}", ex);
+        }
+
+        tokenizer.EnsureIdsInVocabulary(modelPath);
+        return tokenizer;
     }
 
     private static SentencePieceTextTokenizer LoadSentencePiece(string path, TokenizerConfig config)

@@ -29,6 +29,7 @@ internal static class NativeCheckpoint
     };
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, IndentSize = 2 };
+    private static readonly JsonSerializerOptions ReadOptions = StrictJson.Strict(Options);
 
     public static void Save(T2LHypernetwork hypernetwork, string directory)
     {
@@ -64,9 +65,24 @@ internal static class NativeCheckpoint
 
         var description = ReadDescription(configPath);
         var adapterConfig = LoraConfig.Parse(description.AdapterConfig!.ToJsonString(), configPath);
+        if (adapterConfig.R != description.Rank)
+        {
+            throw new HypernetworkCheckpointException(configPath, "adapter_config.r", $"the adapter config's rank {adapterConfig.R} differs from the hypernetwork's rank {description.Rank}.");
+        }
         var targets = new LoraTargetDescription(
             description.LayerCount,
             description.TargetModules!.Select(t => new LoraTargetModule(t.Name, t.PathTemplate, t.InFeatures, t.OutFeatures)).ToArray());
+        try
+        {
+            description.Architecture!.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HypernetworkCheckpointException(configPath, ex.ParamName, ex.Message, ex);
+        }
+
+        InputLimits.EnsureFits(configPath, "rank", HyperModulator.EstimateBytes(description.Architecture, description.Rank, description.LayerCount, targets.Modules),
+            "a hypernetwork of this architecture, rank, layer count and target modules");
         HyperModulator module;
         try
         {
@@ -158,11 +174,16 @@ internal static class NativeCheckpoint
         Description? description;
         try
         {
-            description = JsonSerializer.Deserialize<Description>(File.ReadAllText(configPath), Options);
+            description = JsonSerializer.Deserialize<Description>(File.ReadAllText(configPath), ReadOptions);
         }
         catch (JsonException ex)
         {
             throw new HypernetworkCheckpointException(configPath, ex.Path?.TrimStart('$', '.'), $"invalid JSON: {ex.Message}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            // A key given twice inside the embedded adapter_config object (JsonObject reports it this way).
+            throw new HypernetworkCheckpointException(configPath, "adapter_config", $"invalid JSON: {ex.Message}", ex);
         }
 
         if (description is null || description.Format != FormatName)
@@ -183,6 +204,40 @@ internal static class NativeCheckpoint
         if (description.Rank <= 0 || description.LayerCount <= 0)
         {
             throw new HypernetworkCheckpointException(configPath, description.Rank <= 0 ? "rank" : "layer_count", "must be a positive integer.");
+        }
+
+        for (var i = 0; i < description.TargetModules.Length; i++)
+        {
+            var entry = description.TargetModules[i];
+            if (entry is null || string.IsNullOrEmpty(entry.Name) || string.IsNullOrEmpty(entry.PathTemplate))
+            {
+                throw new HypernetworkCheckpointException(configPath, $"target_modules[{i}]", "must be an object with a non-empty name and path_template.");
+            }
+
+            if (entry.InFeatures <= 0 || entry.OutFeatures <= 0)
+            {
+                throw new HypernetworkCheckpointException(configPath, $"target_modules[{i}]", $"in_features and out_features must be positive, got {entry.InFeatures} and {entry.OutFeatures}.");
+            }
+
+            try
+            {
+                if (!entry.PathTemplate.Contains("{0}", StringComparison.Ordinal))
+                {
+                    throw new FormatException("no '{0}' placeholder");
+                }
+
+                _ = string.Format(System.Globalization.CultureInfo.InvariantCulture, entry.PathTemplate, 0);
+            }
+            catch (FormatException ex)
+            {
+                throw new HypernetworkCheckpointException(configPath, $"target_modules[{i}].path_template", $"'{entry.PathTemplate}' is not a path template with one '{{0}}' layer placeholder.", ex);
+            }
+        }
+
+        if (description.TargetModules.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != description.TargetModules.Length
+            || description.TargetModules.Select(t => t.PathTemplate).Distinct(StringComparer.Ordinal).Count() != description.TargetModules.Length)
+        {
+            throw new HypernetworkCheckpointException(configPath, "target_modules", "module names and path templates must be distinct.");
         }
 
         return description;

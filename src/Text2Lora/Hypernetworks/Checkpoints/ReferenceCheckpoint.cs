@@ -1,3 +1,4 @@
+using Text2Lora.IO;
 using Text2Lora.IO.Hub;
 using Text2Lora.IO.Pickle;
 using Text2Lora.Lora;
@@ -50,6 +51,18 @@ internal static class ReferenceCheckpoint
 
         var modelConfigPath = ResolveBaseModelConfig(args, argsPath, runDirectory, baseModelDirectory, hub);
         var shapesOfModel = Models.Llama.LlamaFamilyConfig.Load(modelConfigPath).LoraTargets();
+        var unknown = moduleOrder.FirstOrDefault(name => shapesOfModel.Modules.All(m => m.Name != name));
+        if (unknown is not null)
+        {
+            throw new HypernetworkCheckpointException(configPath, "target_modules",
+                $"the base model has no LoRA-adaptable module '{unknown}'; it has {string.Join(", ", shapesOfModel.Modules.Select(m => m.Name))}.");
+        }
+
+        if (moduleOrder.Distinct(StringComparer.Ordinal).Count() != moduleOrder.Count)
+        {
+            throw new HypernetworkCheckpointException(configPath, "target_modules", "module names must be distinct.");
+        }
+
         var targets = new LoraTargetDescription(shapesOfModel.LayerCount, moduleOrder.Select(shapesOfModel.Get).ToArray());
 
         const string EncoderWeight = "task_encoder.mlp.0.weight";
@@ -88,6 +101,8 @@ internal static class ReferenceCheckpoint
             throw new HypernetworkCheckpointException(argsPath, ex.ParamName, ex.Message, ex);
         }
 
+        InputLimits.EnsureFits(configPath, "r", HyperModulator.EstimateBytes(architecture, adapterConfig.R, targets.LayerCount, targets.Modules),
+            "a hypernetwork of this architecture, rank and base model");
         var module = new HyperModulator(architecture, adapterConfig.R, targets.LayerCount, targets.Modules);
         try
         {
@@ -110,7 +125,15 @@ internal static class ReferenceCheckpoint
         using (var stream = File.OpenRead(weightsPath))
         {
             // The unpickled tensors are created in this scope and freed with it; the parameters keep copies.
-            module.load_py(stream, strict: false, loadedParameters: loaded);
+            try
+            {
+                module.load_py(stream, strict: false, loadedParameters: loaded);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or NotSupportedException or System.Runtime.InteropServices.ExternalException)
+            {
+                // TorchZipCheckpoint.Inspect has checked the archive, storages and views; this is a last line for damage it cannot see (e.g. a corrupt CRC).
+                throw new HypernetworkCheckpointException(weightsPath, null, $"the weights could not be read: {ex.Message}", ex);
+            }
         }
 
         module.RestoreTrainability();

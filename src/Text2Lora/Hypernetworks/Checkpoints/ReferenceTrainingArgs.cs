@@ -56,6 +56,11 @@ internal sealed record ReferenceTrainingArgs
         {
             throw new HypernetworkCheckpointException(path, null, $"invalid YAML at line {ex.Start.Line}: {ex.Message}", ex);
         }
+        catch (ArgumentException ex)
+        {
+            // YamlDotNet's node model reports a key given twice in one mapping this way.
+            throw new HypernetworkCheckpointException(path, null, $"invalid YAML: {ex.Message}", ex);
+        }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

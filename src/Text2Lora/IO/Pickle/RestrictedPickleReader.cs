@@ -53,7 +53,13 @@ internal sealed class RestrictedPickleReader
                 throw reader.Refuse(null, $"state-dict entry '{key}' is not a string key mapped to a tensor.");
             }
 
-            entries.Add(new TorchTensorEntry(name, tensor.Storage.Type, tensor.Shape));
+            entries.Add(new TorchTensorEntry(name, tensor.Storage.Type, tensor.Shape)
+            {
+                StorageKey = tensor.Storage.Key,
+                StorageElements = tensor.Storage.Numel,
+                StorageOffset = tensor.Offset,
+                Stride = tensor.Stride,
+            });
         }
 
         return entries;
@@ -156,8 +162,12 @@ internal sealed class RestrictedPickleReader
                 // OrderedDict(iterable of (key, value)) — e.g. TorchSharp.PyBridge writes the hooks argument as OrderedDict(()).
                 return PairsToDict(pairs);
             case PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" }
-                when args is PickleTuple { Items: [PickleStorage storage, long, PickleTuple shape, PickleTuple, bool, ..] }:
-                return new PickleTensor(storage, shape.Items.Select(d => d is long v ? v : throw Refuse(null, "a tensor shape holds a non-integer.")).ToArray());
+                when args is PickleTuple { Items: [PickleStorage storage, long offset, PickleTuple shape, PickleTuple stride, bool, ..] }:
+                return new PickleTensor(
+                    storage,
+                    offset,
+                    shape.Items.Select(d => d is long v ? v : throw Refuse(null, "a tensor shape holds a non-integer.")).ToArray(),
+                    stride.Items.Select(d => d is long v ? v : throw Refuse(null, "a tensor stride holds a non-integer.")).ToArray());
             case PickleGlobal global:
                 throw Refuse($"{global.Module}.{global.Name}", $"REDUCE may only call collections.OrderedDict() and torch._utils._rebuild_tensor_v2(storage, ...), not '{global.Module}.{global.Name}' with these arguments.");
             default:
@@ -296,7 +306,7 @@ internal sealed class RestrictedPickleReader
 
     private sealed record PickleStorage(string Type, string Key, long Numel);
 
-    private sealed record PickleTensor(PickleStorage Storage, long[] Shape);
+    private sealed record PickleTensor(PickleStorage Storage, long Offset, long[] Shape, long[] Stride);
 
     private sealed class PickleDict
     {

@@ -8,4 +8,10 @@ public sealed class TorchCheckpointFormatException : InvalidFileFormatException
         : base(path, $"Invalid PyTorch checkpoint '{path}': {problem}", innerException)
     {
     }
+
+    /// <summary>Creates the exception naming the zip entry or state-dict key at fault.</summary>
+    public TorchCheckpointFormatException(string path, string? field, string problem, Exception? innerException = null)
+        : base(path, field, null, $"Invalid PyTorch checkpoint '{path}'{(field is null ? "" : $" ('{field}')")}: {problem}", innerException)
+    {
+    }
 }

@@ -14,6 +14,19 @@ internal static class TorchZipCheckpoint
     /// <exception cref="TorchCheckpointFormatException">Not a zip checkpoint, no or several <c>data.pkl</c>, big-endian data.</exception>
     public static IReadOnlyList<TorchTensorEntry> Inspect(string path)
     {
+        try
+        {
+            return InspectArchive(path);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or NotSupportedException)
+        {
+            // A damaged entry (bad local header, CRC, compression method) surfaces only when it is read.
+            throw new TorchCheckpointFormatException(path, $"the zip archive is damaged: {ex.Message}", ex);
+        }
+    }
+
+    private static IReadOnlyList<TorchTensorEntry> InspectArchive(string path)
+    {
         using var stream = File.OpenRead(path);
         ZipArchive archive;
         try
@@ -45,10 +58,66 @@ internal static class TorchZipCheckpoint
                 }
             }
 
+            if (pickles[0].Length > MaxPickleBytes)
+            {
+                throw new TorchCheckpointFormatException(path, pickles[0].FullName, $"the pickle is {pickles[0].Length} bytes; a state dict's is far below {MaxPickleBytes}.");
+            }
+
             using var pickle = pickles[0].Open();
             using var buffer = new MemoryStream();
             pickle.CopyTo(buffer);
-            return RestrictedPickleReader.ReadStateDict(buffer.ToArray(), path, pickles[0].FullName);
+            var entries = RestrictedPickleReader.ReadStateDict(buffer.ToArray(), path, pickles[0].FullName);
+            CheckStorages(archive, root, entries, path);
+            return entries;
         }
     }
+
+    /// <summary>A pickled state dict holds names and shapes only; its tensor bytes live in separate entries.</summary>
+    private const long MaxPickleBytes = 64L << 20;
+
+    /// <summary>
+    /// Every tensor's storage entry exists, has the size its storage type and element count imply, and holds the
+    /// tensor's view (offset, shape, strides); names are unique; the total fits <see cref="InputLimits"/>. Checked
+    /// before any unpickler allocates storage.
+    /// </summary>
+    private static void CheckStorages(ZipArchive archive, string root, IReadOnlyList<TorchTensorEntry> entries, string path)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var storageBytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (!names.Add(entry.Name))
+            {
+                throw new TorchCheckpointFormatException(path, entry.Name, "the state dict holds this key more than once.");
+            }
+
+            var entryName = root + "data/" + entry.StorageKey;
+            var data = archive.GetEntry(entryName)
+                ?? throw new TorchCheckpointFormatException(path, entry.Name, $"its storage '{entryName}' is missing from the archive.");
+            var elementSize = StorageElementSize(entry.StorageType);
+            if (entry.StorageElements < 0 || entry.StorageElements > long.MaxValue / elementSize || data.Length != entry.StorageElements * elementSize)
+            {
+                throw new TorchCheckpointFormatException(path, entry.Name,
+                    $"its storage '{entryName}' holds {data.Length} bytes, but the pickle declares {entry.StorageElements} {entry.StorageType} elements.");
+            }
+
+            if (entry.RequiredStorageElements() is not { } required || required > entry.StorageElements)
+            {
+                throw new TorchCheckpointFormatException(path, entry.Name,
+                    $"shape [{string.Join(", ", entry.Shape)}] with strides [{string.Join(", ", entry.Stride)}] at offset {entry.StorageOffset} does not fit its storage of {entry.StorageElements} elements.");
+            }
+
+            storageBytes[entryName] = data.Length;
+        }
+
+        InputLimits.EnsureFits(path, null, storageBytes.Values.Sum(b => (double)b) * 2, "the checkpoint's tensors (read and copied)");
+    }
+
+    private static long StorageElementSize(string storageType) => storageType switch
+    {
+        "DoubleStorage" or "LongStorage" => 8,
+        "FloatStorage" or "IntStorage" => 4,
+        "HalfStorage" or "BFloat16Storage" or "ShortStorage" => 2,
+        _ => 1,
+    };
 }

@@ -9,7 +9,7 @@ public sealed class UnsafePickleException : InvalidFileFormatException
 {
     /// <summary>Creates the exception.</summary>
     public UnsafePickleException(string path, string? global, string problem)
-        : base(path, $"Refusing to unpickle '{path}': {problem}", null)
+        : base(path, global, null, $"Refusing to unpickle '{path}': {problem}", null)
     {
         Global = global;
     }

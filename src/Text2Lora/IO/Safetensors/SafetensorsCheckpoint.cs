@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Text2Lora.IO;
 using static TorchSharp.torch;
 
 namespace Text2Lora.IO.Safetensors;
@@ -107,7 +108,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+            using var document = StrictJson.ParseDocument(File.ReadAllBytes(indexPath));
             if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
             {
                 throw new SafetensorsFormatException(indexPath, "missing object field 'weight_map'.");

@@ -32,6 +32,10 @@ internal static class SafetensorsDType
         return false;
     }
 
+    /// <summary>Bytes per element of <paramref name="type"/> (4 for types safetensors does not name).</summary>
+    public static int SizeOf(torch.ScalarType type) =>
+        ByName.Values.FirstOrDefault(entry => entry.Type == type) is { Size: > 0 } entry ? entry.Size : 4;
+
     public static string NameOf(torch.ScalarType type) =>
         ByName.FirstOrDefault(kv => kv.Value.Type == type).Key
         ?? throw new NotSupportedException($"Tensors of dtype {type} cannot be stored in safetensors by Text2Lora.");

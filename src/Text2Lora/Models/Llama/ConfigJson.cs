@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Text2Lora.IO;
 
 namespace Text2Lora.Models.Llama;
 
@@ -14,7 +15,7 @@ internal sealed class ConfigJson(JsonObject root, string source)
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true });
+            node = StrictJson.ParseNode(json);
         }
         catch (JsonException ex)
         {
@@ -39,6 +40,12 @@ internal sealed class ConfigJson(JsonObject root, string source)
     public double? Double(string key) => Get<double?>(key, static e => e.ValueKind == JsonValueKind.Number ? e.GetDouble() : null, "a number");
 
     public bool? Bool(string key) => Get<bool?>(key, static e => e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : null, "true or false");
+
+    /// <summary>An optional number that, when present, must be finite and in (0, <paramref name="max"/>].</summary>
+    public double? PositiveFinite(string key, double max) =>
+        Double(key) is not { } value ? null
+        : value > 0 && value <= max ? value
+        : throw Error(key, $"must be a positive number no larger than {max.ToString(CultureInfo.InvariantCulture)}, got {value.ToString(CultureInfo.InvariantCulture)}");
 
     public int RequiredPositiveInt(string key) =>
         Int(key) is { } v ? (v > 0 ? v : throw Error(key, $"must be positive, got {v}")) : throw Error(key, "is required");

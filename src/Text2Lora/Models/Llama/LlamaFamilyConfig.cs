@@ -126,6 +126,33 @@ public sealed record LlamaFamilyConfig
         ]);
     }
 
+    /// <summary>The most decoder layers a config may declare (published Llama-family models have at most a few hundred).</summary>
+    public const int MaxLayers = 1024;
+
+    /// <summary>
+    /// Bytes the model's weights and fixed tables take in <paramref name="bytesPerElement"/>-byte elements, from the
+    /// config alone (a double, so corrupt sizes cannot overflow). Counts embeddings, output head (unless tied), every
+    /// projection, norm and bias, and the rotary cos/sin tables (float32, max_position_embeddings × head_dim each).
+    /// </summary>
+    public double EstimateBytes(int bytesPerElement)
+    {
+        double hidden = HiddenSize, attention = (double)NumAttentionHeads * HeadDim, keyValue = (double)NumKeyValueHeads * HeadDim;
+        var embedding = (double)VocabSize * hidden * (TieWordEmbeddings ? 1 : 2);
+        var perLayer = hidden * attention * 2 + hidden * keyValue * 2 + 3 * hidden * IntermediateSize + hidden * (SandwichNorms ? 4 : 2)
+            + (QkvBias ? attention + 2 * keyValue : 0) + (OutputBias ? hidden : 0) + (MlpBias ? 2 * IntermediateSize + hidden : 0);
+        var rotary = 2.0 * MaxPositionEmbeddings * HeadDim * sizeof(float);
+        return (embedding + perLayer * NumHiddenLayers + hidden) * bytesPerElement + rotary;
+    }
+
+    /// <summary>The field whose value dominates <see cref="EstimateBytes"/> (named in size errors).</summary>
+    internal string DominantSizeField()
+    {
+        var embedding = (double)VocabSize * HiddenSize;
+        var layers = (double)NumHiddenLayers * HiddenSize * Math.Max(IntermediateSize, (double)NumAttentionHeads * HeadDim);
+        var rotary = (double)MaxPositionEmbeddings * HeadDim;
+        return rotary > embedding && rotary > layers ? "max_position_embeddings" : embedding >= layers ? "vocab_size" : "num_hidden_layers";
+    }
+
     /// <summary>
     /// This config as Hugging Face <c>config.json</c> text, which <see cref="Parse"/> reads back to an equal config.
     /// <paramref name="torchDtype"/> and <paramref name="initializerRange"/> are recorded as HF records them.
@@ -177,9 +204,23 @@ public sealed record LlamaFamilyConfig
         }
 
         var layers = c.RequiredPositiveInt("num_hidden_layers");
+        if (layers > MaxLayers)
+        {
+            throw c.Error("num_hidden_layers", $"must be at most {MaxLayers}, got {layers}");
+        }
+
+        if ((long)heads * headDim > int.MaxValue || (long)kvHeads * headDim > int.MaxValue)
+        {
+            throw c.Error("num_attention_heads", $"times head_dim ({headDim}) exceeds the largest supported size");
+        }
+
+        if (c.Int("max_position_embeddings") is <= 0 and var maxPositions)
+        {
+            throw c.Error("max_position_embeddings", $"must be positive, got {maxPositions}");
+        }
         var attentionBias = c.Bool("attention_bias") ?? false;
         var (slidingWindow, slidingLayers) = ReadSlidingWindow(c, modelType, layers);
-        var queryPreAttnScalar = gemma ? c.Double("query_pre_attn_scalar") ?? 256 : (double?)null;
+        var queryPreAttnScalar = gemma ? c.PositiveFinite("query_pre_attn_scalar", 1e9) ?? 256 : (double?)null;
 
         return new LlamaFamilyConfig
         {
@@ -192,8 +233,10 @@ public sealed record LlamaFamilyConfig
             NumKeyValueHeads = kvHeads,
             HeadDim = headDim,
             MaxPositionEmbeddings = c.Int("max_position_embeddings") ?? (gemma ? 8192 : 2048),
-            RmsNormEps = c.Double("rms_norm_eps") ?? 1e-6,
-            RopeTheta = c.Double("rope_theta") ?? 10000,
+            RmsNormEps = c.PositiveFinite("rms_norm_eps", 1) ?? 1e-6,
+
+            // The inverse frequencies theta^(-2i/d) are computed in float32: theta must keep them finite and non-zero.
+            RopeTheta = c.PositiveFinite("rope_theta", 1e30) ?? 10000,
             RopeScaling = ReadRopeScaling(c),
             HiddenActivation = ReadActivation(c, gemma),
             TieWordEmbeddings = c.Bool("tie_word_embeddings") ?? gemma,
@@ -203,8 +246,8 @@ public sealed record LlamaFamilyConfig
             SlidingWindow = slidingWindow,
             SlidingWindowLayers = slidingLayers,
             AttentionScale = 1.0 / Math.Sqrt(queryPreAttnScalar ?? headDim),
-            AttentionLogitSoftcapping = gemma ? c.Double("attn_logit_softcapping") : null,
-            FinalLogitSoftcapping = gemma ? c.Double("final_logit_softcapping") : null,
+            AttentionLogitSoftcapping = gemma ? c.PositiveFinite("attn_logit_softcapping", 1e30) : null,
+            FinalLogitSoftcapping = gemma ? c.PositiveFinite("final_logit_softcapping", 1e30) : null,
             NormWeightPlusOne = gemma,
             ScaleEmbeddings = gemma,
             SandwichNorms = gemma,
@@ -253,7 +296,7 @@ public sealed record LlamaFamilyConfig
 
         var sub = new ConfigJson(scaling, c.Source);
         var type = sub.String("rope_type") ?? sub.String("type") ?? "default";
-        var factor = sub.Double("factor") ?? 1.0;
+        var factor = sub.PositiveFinite("factor", 1e6) ?? 1.0;
         switch (type)
         {
             case "default":
@@ -261,9 +304,9 @@ public sealed record LlamaFamilyConfig
             case "linear":
                 return new RopeScaling(type, factor, 0, 0, 0);
             case "llama3":
-                var low = sub.Double("low_freq_factor") ?? throw c.Error("rope_scaling.low_freq_factor", "is required for llama3 scaling");
-                var high = sub.Double("high_freq_factor") ?? throw c.Error("rope_scaling.high_freq_factor", "is required for llama3 scaling");
-                var original = sub.Int("original_max_position_embeddings") ?? throw c.Error("rope_scaling.original_max_position_embeddings", "is required for llama3 scaling");
+                var low = sub.PositiveFinite("low_freq_factor", 1e6) ?? throw c.Error("rope_scaling.low_freq_factor", "is required for llama3 scaling");
+                var high = sub.PositiveFinite("high_freq_factor", 1e6) ?? throw c.Error("rope_scaling.high_freq_factor", "is required for llama3 scaling");
+                var original = (sub.Int("original_max_position_embeddings") is > 0 and var positive ? positive : (int?)null) ?? throw c.Error("rope_scaling.original_max_position_embeddings", "is required for llama3 scaling and must be positive");
                 if (!(high > low))
                 {
                     throw c.Error("rope_scaling.high_freq_factor", $"must exceed low_freq_factor ({low})");

@@ -79,6 +79,8 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         logger ??= NullLogger.Instance;
         Runtime.TorchRuntime.EnsureAvailable();
         var config = LlamaFamilyConfig.Load(directory);
+        InputLimits.EnsureFits(Path.Combine(directory, LlamaFamilyConfig.FileName), config.DominantSizeField(),
+            config.EstimateBytes(SafetensorsDType.SizeOf(options.DType)), $"a {config.ModelType} model with this config in {options.DType}");
         using var checkpoint = SafetensorsCheckpoint.Open(directory);
         var model = new LlamaFamilyModel(config, options.Device ?? CPU, options.DType);
         try

@@ -10,11 +10,10 @@ public sealed class ModelFormatException : InvalidFileFormatException
 {
     /// <summary>Creates the exception.</summary>
     public ModelFormatException(string path, string? key, string problem, Exception? innerException = null)
-        : base(path, $"Invalid model '{path}'{(key is null ? "" : $" ('{key}')")}: {problem}", innerException)
+        : base(path, key, null, $"Invalid model '{path}'{(key is null ? "" : $" ('{key}')")}: {problem}", innerException)
     {
-        Key = key;
     }
 
-    /// <summary>The offending config field or tensor key, if any.</summary>
-    public string? Key { get; }
+    /// <summary>The offending config field or tensor key, if any (same as <see cref="InvalidFileFormatException.Field"/>).</summary>
+    public string? Key => Field;
 }
