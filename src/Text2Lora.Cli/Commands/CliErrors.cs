@@ -76,9 +76,8 @@ internal static class CliErrors
     {
         OperationCanceledException => Cancelled,
         CliUsageException or ArgumentException or NotSupportedException => UsageError,
-        InvalidFileFormatException or UnsupportedAdapterException or OutputFolderException or FileNotFoundException or DirectoryNotFoundException
-            or OptionsValidationException or UnauthorizedAccessException => InputError,
-        IOException => InputError, // includes HubException and an export destination that is not empty
+        // IOException covers missing files and folders, OutputFolderException, HubException and a non-empty export destination.
+        InvalidFileFormatException or UnsupportedAdapterException or IOException or OptionsValidationException or UnauthorizedAccessException => InputError,
         _ => Failure,
     };
 }
