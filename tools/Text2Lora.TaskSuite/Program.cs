@@ -2,12 +2,14 @@ using System.Globalization;
 using Text2Lora.TaskSuite.Generation;
 using Text2Lora.TaskSuite.Output;
 using Text2Lora.TaskSuite.Tasks;
+using Text2Lora.TaskSuite.V2;
 
 namespace Text2Lora.TaskSuite;
 
 /// <summary>
 /// <c>dotnet run --project tools/Text2Lora.TaskSuite -- --output data/task-suite</c> regenerates the suite folder;
 /// <c>--check data/task-suite</c> only verifies that the folder is what the code produces (exit code 1 if not).
+/// <c>--suite v2</c> first does the same for suite v2 (<c>data/task-suite-v2</c>).
 /// </summary>
 public static class Program
 {
@@ -15,15 +17,22 @@ public static class Program
     public static int Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length != 2 || args[0] is not ("--output" or "--check"))
+        var suite = "v1";
+        if (args.Length == 4 && args[0] == "--suite")
         {
-            Console.Error.WriteLine("usage: Text2Lora.TaskSuite --output DIR   (regenerate the task-suite folder)");
-            Console.Error.WriteLine("       Text2Lora.TaskSuite --check DIR    (verify DIR is byte-identical to a regeneration)");
+            suite = args[1];
+            args = args[2..];
+        }
+
+        if (args.Length != 2 || args[0] is not ("--output" or "--check") || suite is not ("v1" or "v2"))
+        {
+            Console.Error.WriteLine("usage: Text2Lora.TaskSuite [--suite v1|v2] --output DIR   (regenerate the task-suite folder)");
+            Console.Error.WriteLine("       Text2Lora.TaskSuite [--suite v1|v2] --check DIR    (verify DIR is byte-identical to a regeneration)");
             return 2;
         }
 
-        var tasks = SuiteGenerator.Generate();
-        var files = SuiteRenderer.Render(tasks);
+        var tasks = suite == "v2" ? SuiteV2Generator.Generate() : SuiteGenerator.Generate();
+        var files = suite == "v2" ? SuiteRenderer.Render(tasks, SuiteV2Settings.Edition) : SuiteRenderer.Render(tasks);
         var directory = args[1];
         if (args[0] == "--check")
         {
@@ -40,7 +49,7 @@ public static class Program
         SuiteWriter.Write(files, directory);
         var train = tasks.Count(t => t.Spec.Split == TaskSplit.Train);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {directory}: {train} training and {tasks.Count - train} held-out tasks, {files.Count} files"));
+            $"wrote {directory}: {train} training and {tasks.Count - train} held-out or validation tasks, {files.Count} files"));
         return 0;
     }
 }

@@ -35,16 +35,24 @@ public static class SuiteGenerator
             throw new InvalidOperationException($"Descriptions for unknown tasks: {string.Join(", ", orphans)}.");
         }
 
-        return [.. specs.Select(spec => GenerateTask(spec, descriptions.TryGetValue(spec.Name, out var d) ? d : []))];
+        return [.. specs.Select(spec => GenerateTask(spec, descriptions.TryGetValue(spec.Name, out var d) ? d : [], SuiteSettings.Seed, SuiteSettings.MinDescriptions))];
     }
 
-    private static GeneratedTask GenerateTask(TaskSpec spec, IReadOnlyList<string> descriptions)
+    /// <summary>
+    /// Generates one task: its descriptions are validated (distinct, one line, at least <paramref name="minDescriptions"/>),
+    /// its inputs drawn from the stream <c>SuiteRandom.ForStream(seed, spec.Name)</c>. An input whose example is in
+    /// <paramref name="reserved"/> is never used (suite v2 keeps every held-out example out of the training files this way).
+    /// </summary>
+    public static GeneratedTask GenerateTask(TaskSpec spec, IReadOnlyList<string> descriptions, ulong seed, int minDescriptions, IReadOnlySet<TaskExample>? reserved = null)
     {
-        ValidateDescriptions(spec.Name, descriptions);
-        var random = SuiteRandom.ForStream(SuiteSettings.Seed, spec.Name);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(descriptions);
+        ValidateDescriptions(spec.Name, descriptions, minDescriptions);
+        var random = SuiteRandom.ForStream(seed, spec.Name);
+        Func<string, bool> allowed = reserved is null ? _ => true : input => !reserved.Contains(new TaskExample(input, spec.Rule(input)));
         var (testInputs, trainInputs) = spec.Inputs.All is { } all
-            ? PartitionFinite(all, spec, random)
-            : SampleDistinct(spec.Inputs, spec, random);
+            ? PartitionFinite(reserved is null ? all : [.. all.Where(allowed)], spec, random)
+            : SampleDistinct(spec.Inputs, spec, random, allowed);
         var test = testInputs.Select(i => Example(spec, i)).ToList();
         var train = trainInputs.Select(i => Example(spec, i)).ToList();
         return new GeneratedTask(spec, descriptions, train, test);
@@ -62,7 +70,7 @@ public static class SuiteGenerator
         return (shuffled.Take(spec.TestSize).ToList(), shuffled.Skip(spec.TestSize).Take(spec.TrainSize).ToList());
     }
 
-    private static (List<string> Test, List<string> Train) SampleDistinct(InputSource source, TaskSpec spec, SuiteRandom random)
+    private static (List<string> Test, List<string> Train) SampleDistinct(InputSource source, TaskSpec spec, SuiteRandom random, Func<string, bool> allowed)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var test = Draw(spec.TestSize);
@@ -81,7 +89,7 @@ public static class SuiteGenerator
                 }
 
                 var input = source.Sampler!(random);
-                if (seen.Add(input))
+                if (seen.Add(input) && allowed(input))
                 {
                     drawn.Add(input);
                 }
@@ -112,16 +120,16 @@ public static class SuiteGenerator
         return new TaskExample(input, output);
     }
 
-    private static void ValidateDescriptions(string task, IReadOnlyList<string> descriptions)
+    private static void ValidateDescriptions(string task, IReadOnlyList<string> descriptions, int minDescriptions)
     {
         if (descriptions.Distinct(StringComparer.Ordinal).Count() != descriptions.Count)
         {
             throw new InvalidOperationException($"Task '{task}' has a repeated description.");
         }
 
-        if (descriptions.Count < SuiteSettings.MinDescriptions)
+        if (descriptions.Count < minDescriptions)
         {
-            throw new InvalidOperationException($"Task '{task}' has {descriptions.Count} descriptions; at least {SuiteSettings.MinDescriptions} are required.");
+            throw new InvalidOperationException($"Task '{task}' has {descriptions.Count} descriptions; at least {minDescriptions} are required.");
         }
 
         var bad = descriptions.FirstOrDefault(d => string.IsNullOrWhiteSpace(d) || d != d.Trim() || d.Contains('\n', StringComparison.Ordinal));

@@ -28,4 +28,16 @@ public sealed class SuiteManifest
     /// <summary>Held-out task names, in suite order.</summary>
     [YamlMember(Alias = "heldout", Order = 5)]
     public required List<string> Heldout { get; init; }
+
+    /// <summary>Suite v2: the held-out tasks of the interpolation group (omitted in v1).</summary>
+    [YamlMember(Alias = "heldout_interpolation", Order = 6)]
+    public List<string>? HeldoutInterpolation { get; init; }
+
+    /// <summary>Suite v2: the held-out tasks of the new-family group (omitted in v1).</summary>
+    [YamlMember(Alias = "heldout_new_family", Order = 7)]
+    public List<string>? HeldoutNewFamily { get; init; }
+
+    /// <summary>Suite v2: tasks held out from training for model selection only, never reported as test results (omitted in v1).</summary>
+    [YamlMember(Alias = "validation", Order = 8)]
+    public List<string>? Validation { get; init; }
 }

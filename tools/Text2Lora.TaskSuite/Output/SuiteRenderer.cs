@@ -14,8 +14,8 @@ namespace Text2Lora.TaskSuite.Output;
 /// </summary>
 public static class SuiteRenderer
 {
-    /// <summary>The command that regenerates the committed folder (written into the manifest and README).</summary>
-    public const string RegenerateCommand = "dotnet run --project tools/Text2Lora.TaskSuite -- --output data/task-suite";
+    /// <summary>The command that regenerates the committed v1 folder (written into the manifest and README).</summary>
+    public static string RegenerateCommand => SuiteEdition.V1.RegenerateCommand;
 
     private static readonly ISerializer Yaml = new SerializerBuilder()
         .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
@@ -27,10 +27,14 @@ public static class SuiteRenderer
         Indented = false,
     };
 
-    /// <summary>All files of the suite folder, keyed by '/'-separated relative path, in ordinal order.</summary>
-    public static SortedDictionary<string, string> Render(IReadOnlyList<GeneratedTask> tasks)
+    /// <summary>All files of the v1 suite folder, keyed by '/'-separated relative path, in ordinal order.</summary>
+    public static SortedDictionary<string, string> Render(IReadOnlyList<GeneratedTask> tasks) => Render(tasks, SuiteEdition.V1);
+
+    /// <summary>All files of the suite folder of <paramref name="edition"/>, keyed by '/'-separated relative path, in ordinal order.</summary>
+    public static SortedDictionary<string, string> Render(IReadOnlyList<GeneratedTask> tasks, SuiteEdition edition)
     {
         ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(edition);
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var task in tasks)
         {
@@ -39,21 +43,30 @@ public static class SuiteRenderer
             files[$"{task.Spec.Name}/test.jsonl"] = RenderJsonLines(task.Test);
         }
 
+        var grouped = tasks.Any(t => t.Spec.HeldoutGroup is not null);
         files["suite.yaml"] = ToYaml(new SuiteManifest
         {
-            Name = "text2lora-task-suite",
-            FormatVersion = SuiteSettings.FormatVersion,
-            Seed = SuiteSettings.Seed,
-            Generator = RegenerateCommand,
-            Train = [.. tasks.Where(t => t.Spec.Split == TaskSplit.Train).Select(t => t.Spec.Name)],
-            Heldout = [.. tasks.Where(t => t.Spec.Split == TaskSplit.Heldout).Select(t => t.Spec.Name)],
+            Name = edition.Name,
+            FormatVersion = edition.FormatVersion,
+            Seed = edition.Seed,
+            Generator = edition.RegenerateCommand,
+            Train = Names(tasks, t => t.Split == TaskSplit.Train),
+            Heldout = Names(tasks, t => t.Split == TaskSplit.Heldout),
+            HeldoutInterpolation = grouped ? Names(tasks, t => t.Split == TaskSplit.Heldout && t.HeldoutGroup == HeldoutGroups.Interpolation) : null,
+            HeldoutNewFamily = grouped ? Names(tasks, t => t.Split == TaskSplit.Heldout && t.HeldoutGroup == HeldoutGroups.NewFamily) : null,
+            Validation = grouped ? Names(tasks, t => t.Split == TaskSplit.Validation) : null,
         });
-        files["README.md"] = ReadmeRenderer.Render(tasks, files);
+        files["README.md"] = ReadmeRenderer.Render(tasks, files, edition);
         return files;
     }
 
     /// <summary>The YAML name of a split.</summary>
-    public static string SplitName(TaskSplit split) => split == TaskSplit.Train ? "train" : "heldout";
+    public static string SplitName(TaskSplit split) => split switch
+    {
+        TaskSplit.Train => "train",
+        TaskSplit.Heldout => "heldout",
+        _ => "validation",
+    };
 
     /// <summary>The YAML name of a scoring kind.</summary>
     public static string ScoringName(TaskScoring scoring) => scoring == TaskScoring.Exact ? "exact" : "numeric";
@@ -64,13 +77,18 @@ public static class SuiteRenderer
         Family = task.Spec.Family,
         Split = SplitName(task.Spec.Split),
         Scoring = ScoringName(task.Spec.Scoring),
+        HeldoutGroup = task.Spec.HeldoutGroup,
         Summary = task.Spec.Summary,
+        Parameters = task.Spec.Parameters is { } parameters ? new SortedDictionary<string, string>(parameters.ToDictionary(), StringComparer.Ordinal) : null,
         Labels = task.Spec.Labels.Count > 0 ? [.. task.Spec.Labels] : null,
         RelatedTo = task.Spec.RelatedTo.Count > 0 ? [.. task.Spec.RelatedTo] : null,
         TrainExamples = task.Train.Count,
         TestExamples = task.Test.Count,
         Descriptions = [.. task.Descriptions],
     });
+
+    private static List<string> Names(IReadOnlyList<GeneratedTask> tasks, Func<TaskSpec, bool> predicate) =>
+        [.. tasks.Where(t => predicate(t.Spec)).Select(t => t.Spec.Name)];
 
     private static string RenderJsonLines(IReadOnlyList<TaskExample> examples)
     {

@@ -28,6 +28,12 @@ public sealed record TaskSpec(
     /// <summary>For a held-out task, the training tasks it varies or composes (documentation of the transfer).</summary>
     public IReadOnlyList<string> RelatedTo { get; init; } = [];
 
+    /// <summary>Suite v2: the held-out group (<c>interpolation</c>, <c>new_family</c>, <c>validation</c>); null in training tasks and in v1.</summary>
+    public string? HeldoutGroup { get; init; }
+
+    /// <summary>Suite v2: the family's parameter values of this task (for example <c>k: 7</c>); null in v1.</summary>
+    public IReadOnlyDictionary<string, string>? Parameters { get; init; }
+
     /// <summary>Number of distinct test inputs.</summary>
     public int TestSize { get; init; } = 50;
 

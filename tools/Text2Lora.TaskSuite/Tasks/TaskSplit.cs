@@ -8,4 +8,10 @@ public enum TaskSplit
 
     /// <summary>A held-out task: never trained on; its descriptions appear nowhere in training.</summary>
     Heldout,
+
+    /// <summary>
+    /// Suite v2: held out from training like <see cref="Heldout"/>, but used only to choose between trained models
+    /// (for example SFT or reconstruction), so the held-out test numbers are not selected on.
+    /// </summary>
+    Validation,
 }
