@@ -10,21 +10,22 @@ namespace Text2Lora.Tests.TaskSuite;
 public sealed class TaskSuiteRegenerationTests
 {
     [Fact]
-    public void Committed_folder_is_byte_identical_to_a_regeneration()
-    {
-        var files = SuiteRenderer.Render(SuiteGenerator.Generate());
-        var root = CommittedSuite.Root;
+    public void Committed_folder_is_byte_identical_to_a_regeneration() =>
+        AssertFolderIsRendering(SuiteRenderer.Render(SuiteGenerator.Generate()), CommittedSuite.Root, SuiteRenderer.RegenerateCommand);
 
+    /// <summary>The folder holds exactly <paramref name="files"/>, byte for byte.</summary>
+    internal static void AssertFolderIsRendering(IReadOnlyDictionary<string, string> files, string root, string command)
+    {
         var onDisk = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(root, p).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(files.Keys.ToList(), onDisk);
+        Assert.Equal(files.Keys.Order(StringComparer.Ordinal).ToList(), onDisk);
         foreach (var (relative, text) in files)
         {
             var committed = File.ReadAllBytes(Path.Combine(root, relative));
             Assert.True(committed.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(text)),
-                $"{relative} differs from a regeneration; run: {SuiteRenderer.RegenerateCommand}");
+                $"{relative} differs from a regeneration; run: {command}");
         }
     }
 
