@@ -90,7 +90,7 @@ public sealed class TaskSuiteV2DescriptionTests
     public void No_description_is_shared_by_two_tasks_and_no_heldout_description_occurs_in_training()
     {
         var owners = Train.Concat(HeldoutAndValidation)
-            .SelectMany(t => Suite.Task(t).Descriptions.Select(d => (Task: t, Key: DescriptionTemplate.PatternKey(d))))
+            .SelectMany(t => Suite.Task(t).Descriptions.Select(d => (Task: t, Key: d.ToLowerInvariant())))
             .GroupBy(x => x.Key)
             .Where(g => g.Select(x => x.Task).Distinct().Count() > 1)
             .Select(g => $"{g.Key}: {string.Join(", ", g.Select(x => x.Task).Distinct())}")

@@ -2,6 +2,8 @@ using Text2Lora.TaskSuite.Generation;
 using Text2Lora.TaskSuite.Inputs;
 using Text2Lora.TaskSuite.Tasks;
 using Text2Lora.Training.Data;
+using TaskExample = Text2Lora.TaskSuite.Tasks.TaskExample;
+using TaskScoring = Text2Lora.TaskSuite.Tasks.TaskScoring;
 
 namespace Text2Lora.Tests.TaskSuite;
 

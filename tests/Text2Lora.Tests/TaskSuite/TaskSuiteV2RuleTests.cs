@@ -8,6 +8,19 @@ namespace Text2Lora.Tests.TaskSuite;
 /// </summary>
 public sealed class TaskSuiteV2RuleTests
 {
+    // The parameters name separators and brackets (plain words keep metadata.yaml loadable by any YAML reader).
+    private static readonly Dictionary<string, string> Separators = new()
+    {
+        ["dash"] = "-", ["comma"] = ",", ["dot"] = ".", ["underscore"] = "_", ["plus"] = "+", ["colon"] = ":", ["star"] = "*",
+        ["bar"] = "|", ["hash"] = "#", ["slash"] = "/", ["equals"] = "=", ["tilde"] = "~", ["space"] = " ",
+    };
+
+    private static readonly Dictionary<string, (string Open, string Close)> Wrappers = new()
+    {
+        ["round"] = ("(", ")"), ["square"] = ("[", "]"), ["curly"] = ("{", "}"), ["angle"] = ("<", ">"),
+        ["double_quotes"] = ("\"", "\""), ["single_quotes"] = ("'", "'"), ["stars"] = ("*", "*"), ["slashes"] = ("/", "/"),
+    };
+
     private static SuiteFolder Suite => SuiteFolder.V2;
 
     public static TheoryData<string> ParameterisedTasks() =>
@@ -28,7 +41,7 @@ public sealed class TaskSuiteV2RuleTests
     [Fact]
     public void Hand_checked_examples()
     {
-        Assert.Equal("125", Suite.Task("add_7").Test.Single(e => e.Input == "118").Output);
+        Assert.Equal("148", Suite.Task("add_7").Test.Single(e => e.Input == "141").Output);
         Assert.Equal("f,e,g", Suite.Task("first_3_letters_joined_by_comma").Test.Single(e => e.Input == "fegigulu").Output);
         Assert.Equal("train tractor", Suite.Task("keep_vehicles").Test.Single(e => e.Input == "train cloud tractor hat pepper").Output);
     }
@@ -38,7 +51,7 @@ public sealed class TaskSuiteV2RuleTests
         int P(string key) => int.Parse(task.Parameters[key], CultureInfo.InvariantCulture);
         static int I(string s) => int.Parse(s, CultureInfo.InvariantCulture);
         static string S(int n) => n.ToString(CultureInfo.InvariantCulture);
-        string Sep() => task.Parameters["separator"];
+        string Sep() => Separators[task.Parameters["separator"]];
         return task.Family switch
         {
             "add" => s => S(I(s) + P("k")),
@@ -55,7 +68,7 @@ public sealed class TaskSuiteV2RuleTests
             "capitalize_letter" => s => s[..(P("n") - 1)] + s.Substring(P("n") - 1, 1).ToUpperInvariant() + s[P("n")..],
             "repeat_word" => s => string.Join(" ", Enumerable.Repeat(s, P("k"))),
             "spell_with" => s => string.Join(Sep(), s.Select(c => c.ToString())),
-            "wrap_word" => s => task.Parameters["open"] + s + task.Parameters["close"],
+            "wrap_word" => s => Wrappers[task.Parameters["wrapper"]].Open + s + Wrappers[task.Parameters["wrapper"]].Close,
             "first_letters_joined" => s => string.Join(Sep(), s[..P("k")].Select(c => c.ToString())),
             "nth_word" => s => s.Split(' ')[P("n") - 1],
             "nth_last_word" => s => s.Split(' ')[^P("n")],

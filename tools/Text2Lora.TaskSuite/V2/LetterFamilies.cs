@@ -58,7 +58,7 @@ public static class LetterFamilies
     {
         ArgumentNullException.ThrowIfNull(separator);
         var slots = new Dictionary<string, IReadOnlyList<string>> { ["sep"] = separator.Singular, ["seps"] = separator.Plural };
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["separator"] = separator.Symbol };
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["separator"] = separator.Key };
         foreach (var (slot, renderings, value) in extra)
         {
             slots[slot] = renderings;
@@ -75,6 +75,6 @@ public static class LetterFamilies
     private static FamilyMember Wrapped(Wrapper wrapper) =>
         new($"wrap_in_{wrapper.Key}", $"the word between '{wrapper.Open}' and '{wrapper.Close}'", SuiteV2Inputs.Word(3, 8),
             w => wrapper.Open + w + wrapper.Close,
-            new Dictionary<string, string> { ["open"] = wrapper.Open, ["close"] = wrapper.Close },
+            new Dictionary<string, string> { ["wrapper"] = wrapper.Key },
             new Dictionary<string, IReadOnlyList<string>> { ["wrap"] = wrapper.Names });
 }
