@@ -21,7 +21,7 @@ public static class LetterFamilies
                 Member($"first_{k}_letters", $"the first {k} letters", k + 1, w => w[..k], Cardinal(k), ("k", k))),
             .. ParameterizedFamily.Build("last_letters", NumberFamilies.Range(2, 5), [3], [], k =>
                 Member($"last_{k}_letters", $"the last {k} letters", k + 1, w => w[^k..], Cardinal(k), ("k", k))),
-            .. ParameterizedFamily.Build("drop_first_letters", NumberFamilies.Range(1, 4), [3], [], k =>
+            .. ParameterizedFamily.Build("drop_first_letters", NumberFamilies.Range(2, 5), [3], [], k =>
                 Member($"drop_first_{k}_letters", $"the word without its first {k} letters", k + 2, w => w[k..], Cardinal(k), ("k", k))),
             .. ParameterizedFamily.Build("capitalize_letter", NumberFamilies.Range(1, 6), [3], [], n =>
                 Member($"capitalize_letter_{n}", $"the word with letter {n} in capitals", Math.Max(4, n),
@@ -41,8 +41,8 @@ public static class LetterFamilies
         ];
     }
 
-    /// <summary>Slot renderings of an ordinal: <c>n</c> → "4th", "fourth".</summary>
-    public static Dictionary<string, IReadOnlyList<string>> Ordinal(int n) => new() { ["n"] = Ordinals.Renderings(n) };
+    /// <summary>Slot renderings of a position: <c>n</c> → "4th", "fourth" (the 4th letter); <c>pos</c> → "4", "four" (letter 4).</summary>
+    public static Dictionary<string, IReadOnlyList<string>> Ordinal(int n) => new() { ["n"] = Ordinals.Renderings(n), ["pos"] = NumberFamilies.Cardinal(n) };
 
     /// <summary>Slot renderings of a cardinal: <c>k</c> → "4", "four".</summary>
     public static Dictionary<string, IReadOnlyList<string>> Cardinal(int k) => new() { ["k"] = NumberFamilies.Cardinal(k) };

@@ -18,7 +18,7 @@ public static class NewFamilies
         var list = SuiteV2Inputs.WordList(3, 5);
         yield return Task("reverse_word", "the letters in reverse order", word, w => new string([.. w.Reverse()]), ["nth_last_letter_1", "spell_with_space"]);
         yield return Task("sort_letters", "the letters sorted a to z", word, w => new string([.. w.Order()]), ["spell_with_space"]);
-        yield return Task("remove_vowels", "the word without a, e, i, o, u", word, w => new string([.. w.Where(c => !Letters.IsVowel(c))]), ["drop_first_1_letters"]);
+        yield return Task("remove_vowels", "the word without a, e, i, o, u", word, w => new string([.. w.Where(c => !Letters.IsVowel(c))]), ["drop_first_2_letters"]);
         yield return Task("double_each_letter", "every letter written twice", SuiteV2Inputs.Word(3, 6),
             w => string.Concat(w.Select(c => new string(c, 2))), ["repeat_word_2_times", "spell_with_space"]);
         yield return Task("uppercase_word", "the word in capital letters", word, w => w.ToUpperInvariant(), ["capitalize_letter_1"]);
