@@ -1,7 +1,6 @@
 using System.Globalization;
 using Text2Lora.TaskSuite.Generation;
 using Text2Lora.TaskSuite.Output;
-using Text2Lora.TaskSuite.Tasks;
 using Text2Lora.TaskSuite.V2;
 
 namespace Text2Lora.TaskSuite;
@@ -31,8 +30,7 @@ public static class Program
             return 2;
         }
 
-        var tasks = suite == "v2" ? SuiteV2Generator.Generate() : SuiteGenerator.Generate();
-        var files = suite == "v2" ? SuiteRenderer.Render(tasks, SuiteV2Settings.Edition) : SuiteRenderer.Render(tasks);
+        var files = suite == "v2" ? SuiteV2Generator.Render() : SuiteRenderer.Render(SuiteGenerator.Generate());
         var directory = args[1];
         if (args[0] == "--check")
         {
@@ -47,9 +45,7 @@ public static class Program
         }
 
         SuiteWriter.Write(files, directory);
-        var train = tasks.Count(t => t.Spec.Split == TaskSplit.Train);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {directory}: {train} training and {tasks.Count - train} held-out or validation tasks, {files.Count} files"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {directory}: {files.Count} files"));
         return 0;
     }
 }

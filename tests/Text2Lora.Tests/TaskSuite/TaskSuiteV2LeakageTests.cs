@@ -11,7 +11,8 @@ namespace Text2Lora.Tests.TaskSuite;
 /// The leakage rule of issue 13: no held-out (or validation) input/output pair occurs in any training file. The base
 /// model is pretrained on the suite's training tasks (<c>BaseModelTrainer</c> reads the manifest's <c>train:</c>
 /// tasks' <c>train.jsonl</c>), the oracle, multi-task and T2L trainers read the same files; so checking those files
-/// covers every training stage of the reproduction.
+/// covers every training stage of the reproduction. Suite v2 also ships generic pretraining records
+/// (<c>pretraining/generic.jsonl</c>, for the planned base-model corpus option), checked the same way.
 /// </summary>
 public sealed class TaskSuiteV2LeakageTests
 {
@@ -32,6 +33,19 @@ public sealed class TaskSuiteV2LeakageTests
 
         Assert.Empty(manifest.Train.Intersect(heldout));
         Assert.True(corpus.Count > 30000, $"{corpus.Count} pretraining pairs");
+        Assert.DoesNotContain(heldout.SelectMany(t => SuiteFolder.V2.Task(t).AllExamples), corpus.Contains);
+    }
+
+    [Fact]
+    public void The_generic_pretraining_corpus_of_v2_holds_no_heldout_pair()
+    {
+        var corpus = SuiteFolder.V2.ManifestList("pretraining")
+            .SelectMany(f => TaskFolderReader.ReadExamples(Path.Combine(SuiteFolder.V2.Root, f)))
+            .Select(e => (e.Input, e.Output)).ToHashSet();
+        var heldout = SuiteFolder.V2.ManifestList("heldout").Concat(SuiteFolder.V2.ManifestList("validation"));
+
+        Assert.True(corpus.Count > 400, $"{corpus.Count} generic records");
+        Assert.Contains(("van is", "a vehicle"), corpus); // Category facts cover the held-out categories too: knowledge, not task examples.
         Assert.DoesNotContain(heldout.SelectMany(t => SuiteFolder.V2.Task(t).AllExamples), corpus.Contains);
     }
 

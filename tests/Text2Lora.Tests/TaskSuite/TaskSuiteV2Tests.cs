@@ -1,5 +1,4 @@
 using System.Text;
-using Text2Lora.TaskSuite.Output;
 using Text2Lora.TaskSuite.V2;
 using Text2Lora.Training.Data;
 
@@ -21,13 +20,13 @@ public sealed class TaskSuiteV2Tests
     [Fact]
     public void Committed_v2_folder_is_byte_identical_to_a_regeneration() =>
         TaskSuiteRegenerationTests.AssertFolderIsRendering(
-            SuiteRenderer.Render(SuiteV2Generator.Generate(), SuiteV2Settings.Edition), Suite.Root, SuiteV2Settings.RegenerateCommand);
+            SuiteV2Generator.Render(), Suite.Root, SuiteV2Settings.RegenerateCommand);
 
     [Fact]
     public void Two_v2_generations_are_byte_identical()
     {
-        var first = SuiteRenderer.Render(SuiteV2Generator.Generate(), SuiteV2Settings.Edition);
-        var second = SuiteRenderer.Render(SuiteV2Generator.Generate(), SuiteV2Settings.Edition);
+        var first = SuiteV2Generator.Render();
+        var second = SuiteV2Generator.Render();
 
         Assert.Equal(first.Keys, second.Keys);
         Assert.All(first, f => Assert.True(Encoding.UTF8.GetBytes(f.Value).AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(second[f.Key])), f.Key));
@@ -43,8 +42,9 @@ public sealed class TaskSuiteV2Tests
         Assert.Equal([.. Interpolation, .. NewFamily], Suite.ManifestList("heldout"));
         var all = Train.Concat(Interpolation).Concat(NewFamily).Concat(Validation).ToList();
         Assert.Equal(all.Count, all.Distinct(StringComparer.Ordinal).Count());
-        var folders = Directory.EnumerateDirectories(Suite.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        var folders = Directory.EnumerateDirectories(Suite.Root).Select(Path.GetFileName).Where(f => f != "pretraining").Order(StringComparer.Ordinal);
         Assert.Equal(all.Order(StringComparer.Ordinal), folders);
+        Assert.Equal(["pretraining/generic.jsonl"], Suite.ManifestList("pretraining"));
     }
 
     [Fact]

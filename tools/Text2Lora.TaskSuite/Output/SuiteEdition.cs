@@ -10,6 +10,9 @@ namespace Text2Lora.TaskSuite.Output;
 /// <param name="ReadmeTemplate">The embedded README template's resource name.</param>
 public sealed record SuiteEdition(string Name, int FormatVersion, ulong Seed, string RegenerateCommand, string ReadmeTemplate)
 {
+    /// <summary>Generic pretraining files (relative paths) the manifest lists under <c>pretraining:</c>; none in v1.</summary>
+    public IReadOnlyList<string> PretrainingFiles { get; init; } = [];
+
     /// <summary>Suite v1, <c>data/task-suite</c>.</summary>
     public static SuiteEdition V1 { get; } = new(
         "text2lora-task-suite", SuiteSettings.FormatVersion, SuiteSettings.Seed,

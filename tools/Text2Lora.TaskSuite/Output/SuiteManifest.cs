@@ -40,4 +40,8 @@ public sealed class SuiteManifest
     /// <summary>Suite v2: tasks held out from training for model selection only, never reported as test results (omitted in v1).</summary>
     [YamlMember(Alias = "validation", Order = 8)]
     public List<string>? Validation { get; init; }
+
+    /// <summary>Suite v2: generic pretraining files inside the folder, for the base model only (omitted in v1).</summary>
+    [YamlMember(Alias = "pretraining", Order = 9)]
+    public List<string>? Pretraining { get; init; }
 }

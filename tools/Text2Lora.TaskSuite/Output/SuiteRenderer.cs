@@ -55,6 +55,7 @@ public static class SuiteRenderer
             HeldoutInterpolation = grouped ? Names(tasks, t => t.Split == TaskSplit.Heldout && t.HeldoutGroup == HeldoutGroups.Interpolation) : null,
             HeldoutNewFamily = grouped ? Names(tasks, t => t.Split == TaskSplit.Heldout && t.HeldoutGroup == HeldoutGroups.NewFamily) : null,
             Validation = grouped ? Names(tasks, t => t.Split == TaskSplit.Validation) : null,
+            Pretraining = edition.PretrainingFiles.Count > 0 ? [.. edition.PretrainingFiles] : null,
         });
         files["README.md"] = ReadmeRenderer.Render(tasks, files, edition);
         return files;
@@ -90,7 +91,8 @@ public static class SuiteRenderer
     private static List<string> Names(IReadOnlyList<GeneratedTask> tasks, Func<TaskSpec, bool> predicate) =>
         [.. tasks.Where(t => predicate(t.Spec)).Select(t => t.Spec.Name)];
 
-    private static string RenderJsonLines(IReadOnlyList<TaskExample> examples)
+    /// <summary>One <c>{"input": ..., "output": ...}</c> object per line (the suite's JSONL format).</summary>
+    public static string RenderJsonLines(IReadOnlyList<TaskExample> examples)
     {
         using var buffer = new MemoryStream();
         foreach (var example in examples)

@@ -1,4 +1,5 @@
 using Text2Lora.TaskSuite.Generation;
+using Text2Lora.TaskSuite.Output;
 using Text2Lora.TaskSuite.Tasks;
 
 namespace Text2Lora.TaskSuite.V2;
@@ -11,6 +12,19 @@ namespace Text2Lora.TaskSuite.V2;
 /// </summary>
 public static class SuiteV2Generator
 {
+    /// <summary>All files of <c>data/task-suite-v2</c>: the tasks, the manifest, the README and the generic pretraining corpus.</summary>
+    public static SortedDictionary<string, string> Render()
+    {
+        var tasks = Generate();
+        var files = SuiteRenderer.Render(tasks, SuiteV2Settings.Edition);
+        files[GenericCorpus.RelativePath] = SuiteRenderer.RenderJsonLines(GenericCorpus.Build(Reserved(tasks)));
+        return files;
+    }
+
+    /// <summary>Every example (train and test) of the held-out and validation tasks among <paramref name="tasks"/>.</summary>
+    public static HashSet<TaskExample> Reserved(IEnumerable<GeneratedTask> tasks) =>
+        [.. tasks.Where(t => t.Spec.Split != TaskSplit.Train).SelectMany(t => t.Train.Concat(t.Test))];
+
     /// <summary>Generates every task of <see cref="SuiteV2Catalog"/>, in catalog order.</summary>
     public static IReadOnlyList<GeneratedTask> Generate()
     {

@@ -27,5 +27,8 @@ public static class SuiteV2Settings
     public const string RegenerateCommand = "dotnet run --project tools/Text2Lora.TaskSuite -- --suite v2 --output data/task-suite-v2";
 
     /// <summary>What the rendered files of suite v2 say about it (manifest name, seed, command, README template).</summary>
-    public static SuiteEdition Edition { get; } = new("text2lora-task-suite-v2", FormatVersion, Seed, RegenerateCommand, "Output/README-v2.template.md");
+    public static SuiteEdition Edition { get; } = new("text2lora-task-suite-v2", FormatVersion, Seed, RegenerateCommand, "Output/README-v2.template.md")
+    {
+        PretrainingFiles = [GenericCorpus.RelativePath],
+    };
 }
