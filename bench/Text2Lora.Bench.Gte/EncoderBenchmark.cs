@@ -8,22 +8,23 @@ namespace Text2Lora.Bench.Gte;
 
 /// <summary>
 /// Peak RSS while loading a gte-large-shaped folder, then the time to embed one 32-token description, a batch of 16,
-/// and one description through <see cref="GteTaskEncoder.Encode"/> (tokenizer included).
+/// and one description through <see cref="GteTaskEncoder.Encode"/> (tokenizer included), in float32 (the reference's
+/// dtype, the one the goals are for) or bfloat16 (optional, not bit-compatible with the reference).
 /// </summary>
 internal static class EncoderBenchmark
 {
-    public static void Run(string directory)
+    public static void Run(string directory, ScalarType dtype)
     {
         GC.Collect();
         var before = ProcessMemory.Resident;
         ProcessMemory.ResetPeak();
         var clock = Stopwatch.StartNew();
-        using var encoder = GteTaskEncoder.Load(directory);
+        using var encoder = GteTaskEncoder.Load(directory, dtype: dtype);
         var loadSeconds = clock.Elapsed.TotalSeconds;
         var peak = ProcessMemory.Peak;
         var weightBytes = new FileInfo(Path.Combine(directory, "model.safetensors")).Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"gte-large shapes (24 × 1024, 16 heads, 4096, vocab 30528), fp32, {torch.get_num_threads()} threads, load avg {ProcessMemory.LoadAverage}"));
+            $"gte-large shapes (24 × 1024, 16 heads, 4096, vocab 30528), {dtype} weights and activations, {torch.get_num_threads()} threads, load avg {ProcessMemory.LoadAverage}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"load: {loadSeconds:F2} s; weights {weightBytes / 1e6:F0} MB; RSS before {before / 1e6:F0} MB, peak {peak / 1e6:F0} MB; " +
             $"peak - before = {(double)(peak - before) / weightBytes:F2} × weight bytes"));

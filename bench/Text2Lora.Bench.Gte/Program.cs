@@ -5,8 +5,8 @@ using TorchSharp;
 
 // One command: `dotnet run -c Release --project bench/Text2Lora.Bench.Gte [-- gte|e2e]` (docs/benchmarks.md, "gte
 // encoder"). The parent writes a random gte-large-en-v1.5-shaped checkpoint and a random T2L M hypernetwork for
-// Mistral-7B shapes; fresh child processes measure (1) the encoder: peak RSS while loading, one 32-token description,
-// a batch of 16; (2) end to end: description → PEFT folder on disk, split into encode / hypernetwork / write.
+// Mistral-7B shapes; fresh child processes measure (1) the encoder, in float32 and then bfloat16: peak RSS while
+// loading, one 32-token description, a batch of 16; (2) end to end (float32): description → PEFT folder on disk, split into encode / hypernetwork / write.
 var mode = args.Length > 0 ? args[0] : "all";
 switch (mode)
 {
@@ -17,7 +17,8 @@ switch (mode)
         {
             if (mode != "e2e")
             {
-                RunChild($"encoder-child \"{gte}\"");
+                RunChild($"encoder-child \"{gte}\" Float32");
+                RunChild($"encoder-child \"{gte}\" BFloat16");
             }
 
             if (hypernetwork is not null)
@@ -37,7 +38,7 @@ switch (mode)
         return 0;
     case "encoder-child":
         Prepare();
-        EncoderBenchmark.Run(args[1]);
+        EncoderBenchmark.Run(args[1], Enum.Parse<torch.ScalarType>(args[2]));
         return 0;
     case "e2e-child":
         Prepare();
