@@ -97,6 +97,9 @@ internal sealed class ServingEngine : IDisposable
     /// <summary>The most sequences decoded in one batch so far (for tests and the benchmark).</summary>
     public int LargestBatch => Volatile.Read(ref _largestBatch);
 
+    /// <summary>Tokens decoded for chat requests so far, cancelled rows included (for tests and metrics).</summary>
+    public long GeneratedTokens => Interlocked.Read(ref _generatedTokens);
+
     /// <summary>Chat requests that ended because the client went away.</summary>
     public long CancelledRequests => Interlocked.Read(ref _cancelled);
 
@@ -332,7 +335,7 @@ internal sealed class ServingEngine : IDisposable
             Temperature = key.Temperature,
             TopP = key.TopP,
             Seed = key.Seed,
-            EosTokenIds = _text!.DefaultEosTokenIds,
+            EosTokenIds = key.IgnoreEos ? [] : _text!.DefaultEosTokenIds,
             StopWhen = (row, tokens) => OnToken(jobs[row], tokens),
         };
 

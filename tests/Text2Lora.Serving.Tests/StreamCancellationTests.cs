@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Text2Lora.Serving.Tests;
+
+/// <summary>
+/// A client that goes away while its answer streams: the scheduler ends that row at its next step, and the other rows
+/// of the same batch go on and give exactly the tokens they give alone.
+/// </summary>
+public sealed class StreamCancellationTests(ServingHost host) : IClassFixture<ServingHost>
+{
+    // All rows ignore EOS so that they share one batch key and their lengths are known: the leaver asks for far more
+    // tokens than the others, so it is still decoding when it disconnects.
+    private const int LeaverMaxTokens = 200;
+
+    private static readonly (string Description, string Input, int MaxTokens)[] Stayers =
+    [
+        ("Give the first letter of the word.", "donkey", 12),
+        ("Answer with the word spelled backwards.", "kitten", 16),
+        ("Say the word in upper case.", "forest", 9),
+    ];
+
+    private static Dictionary<string, object?> Body(string description, string input, int maxTokens, bool stream) => new()
+    {
+        ["messages"] = new[] { new { role = "user", content = input } },
+        ["max_tokens"] = maxTokens,
+        ["ignore_eos"] = true,
+        ["stream"] = stream,
+        ["t2l_description"] = description,
+    };
+
+    private static async Task<(string Text, int Tokens)> Ask(HttpClient http, (string Description, string Input, int MaxTokens) request)
+    {
+        using var response = await http.PostAsJsonAsync("/v1/chat/completions", Body(request.Description, request.Input, request.MaxTokens, stream: false));
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+    }
+
+    /// <summary>Whether an SSE line is a chunk with a non-empty content delta.</summary>
+    private static bool HasContent(string line)
+    {
+        if (!line.StartsWith("data: {", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        using var chunk = JsonDocument.Parse(line["data: ".Length..]);
+        return chunk.RootElement.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("content", out var content)
+            && content.ValueKind == JsonValueKind.String && content.GetString()!.Length > 0;
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_mid_stream_is_dropped_and_the_others_give_their_solo_tokens()
+    {
+        using var http = host.CreateClient();
+        var alone = new List<(string, int)>();
+        foreach (var request in Stayers)
+        {
+            alone.Add(await Ask(http, request));
+        }
+
+        // ignore_eos: each solo answer is exactly its max_tokens long.
+        Assert.Equal(Stayers.Select(s => s.MaxTokens), alone.Select(a => a.Item2));
+
+        var cancelledBefore = host.Engine.CancelledRequests;
+        var tokensBefore = host.Engine.GeneratedTokens;
+        using var leave = new CancellationTokenSource();
+        Task<(string, int)>[] stayers;
+        Task<HttpResponseMessage> leaver;
+        using (await host.PauseSchedulerAsync())
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = JsonContent.Create(Body("Repeat the word twice.", "umbrella", LeaverMaxTokens, stream: true)),
+            };
+            leaver = http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, leave.Token);
+            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 1);
+            stayers = [.. Stayers.Select(s => Ask(http, s))];
+            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 1 + Stayers.Length);
+        }
+
+        // Read the stream until the first content delta: the leaver's row is being decoded; then disconnect.
+        using (var response = await leaver)
+        {
+            response.EnsureSuccessStatusCode();
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(leave.Token));
+            while (!HasContent(await reader.ReadLineAsync(leave.Token) ?? throw new InvalidOperationException("The stream ended before its first token.")))
+            {
+            }
+
+            await leave.CancelAsync();
+        }
+
+        var batched = await Task.WhenAll(stayers);
+        Assert.Equal(alone, batched);
+        await LimitsAndErrorsTests.WaitUntil(() => host.Engine.CancelledRequests == cancelledBefore + 1);
+        Assert.True(host.Engine.LargestBatch >= 1 + Stayers.Length, $"largest batch {host.Engine.LargestBatch}");
+
+        // Had the scheduler decoded the leaver to its limit, the batch would have produced the stayers' tokens plus
+        // LeaverMaxTokens. The leaver disconnected after its first token, so its row ended long before.
+        var decoded = host.Engine.GeneratedTokens - tokensBefore;
+        var stayerTokens = Stayers.Sum(s => s.MaxTokens);
+        Assert.True(decoded < stayerTokens + LeaverMaxTokens, $"decoded {decoded} tokens; the stayers account for {stayerTokens}, the leaver's limit is {LeaverMaxTokens}");
+    }
+}
