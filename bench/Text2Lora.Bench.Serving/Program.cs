@@ -13,8 +13,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Text2Lora.Serving;
+using Text2Lora.Serving.Scheduling;
 
 var perClient = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
 var maxTokens = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 48;
@@ -39,6 +41,7 @@ await using var app = builder.Build();
 app.MapText2Lora();
 await app.StartAsync();
 var address = app.Urls.First();
+var engine = app.Services.GetRequiredService<ServingEngine>();
 using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(10) };
 
 string[] words = ["donkey", "umbrella", "kitten", "forest", "juice", "quiet", "apple", "river"];
@@ -94,8 +97,8 @@ async Task<(double Wall, List<(double Seconds, int Tokens)> Results)> Concurrent
 }
 
 Console.WriteLine($"requests per client {perClient}, max_tokens {maxTokens} (ignore_eos), greedy, {repetitions} timed rounds after 1 warm-up round, torch threads {TorchSharp.torch.get_num_threads()}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
-Console.WriteLine("| clients | mode | requests per round | tokens per round | median wall s | median tokens/s | min–max tokens/s | p50 ms | p95 ms | concurrent / sequential |");
-Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine("| clients | mode | requests per round | tokens per round | median wall s | median tokens/s | min–max tokens/s | p50 ms | p95 ms | rows per batch | concurrent / sequential |");
+Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var clients in new[] { 1, 8, 32 })
 {
     var work = Enumerable.Range(0, clients).Select(c => Enumerable.Range(0, perClient).Select(r => (adapters[c], words[(c + r) % words.Length])).ToList()).ToList();
@@ -103,16 +106,20 @@ foreach (var clients in new[] { 1, 8, 32 })
     await Concurrent(work);
     var sequential = new List<(double Wall, List<(double Seconds, int Tokens)> Results)>();
     var concurrent = new List<(double Wall, List<(double Seconds, int Tokens)> Results)>();
+    var (batches, rows) = (0L, 0L);
     for (var round = 0; round < repetitions; round++)
     {
         sequential.Add(await Sequential(work));
+        var before = engine.BatchCounts;
         concurrent.Add(await Concurrent(work));
+        var after = engine.BatchCounts;
+        (batches, rows) = (batches + after.Batches - before.Batches, rows + after.Rows - before.Rows);
     }
 
     var sequentialRate = Median(sequential.Select(r => r.Results.Sum(x => x.Tokens) / r.Wall));
     var concurrentRate = Median(concurrent.Select(r => r.Results.Sum(x => x.Tokens) / r.Wall));
-    Row(clients, "sequential", sequential, "");
-    Row(clients, "concurrent", concurrent, (concurrentRate / sequentialRate).ToString("F2", CultureInfo.InvariantCulture) + "×");
+    Row(clients, "sequential", sequential, "1", "");
+    Row(clients, "concurrent", concurrent, ((double)rows / batches).ToString("F1", CultureInfo.InvariantCulture), (concurrentRate / sequentialRate).ToString("F2", CultureInfo.InvariantCulture) + "×");
 }
 
 Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -124,13 +131,13 @@ static double Median(IEnumerable<double> values)
     return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
-static void Row(int clients, string mode, List<(double Wall, List<(double Seconds, int Tokens)> Results)> rounds, string ratio)
+static void Row(int clients, string mode, List<(double Wall, List<(double Seconds, int Tokens)> Results)> rounds, string rowsPerBatch, string ratio)
 {
     var latencies = rounds.SelectMany(r => r.Results).Select(r => r.Seconds * 1000).Order().ToList();
     double Percentile(double p) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
     var rates = rounds.Select(r => r.Results.Sum(x => x.Tokens) / r.Wall).ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {clients} | {mode} | {rounds[0].Results.Count} | {rounds[0].Results.Sum(r => r.Tokens)} | {Median(rounds.Select(r => r.Wall)):F2} | {Median(rates):F1} | {rates.Min():F0}–{rates.Max():F0} | {Percentile(0.5):F0} | {Percentile(0.95):F0} | {ratio} |"));
+        $"| {clients} | {mode} | {rounds[0].Results.Count} | {rounds[0].Results.Sum(r => r.Tokens)} | {Median(rounds.Select(r => r.Wall)):F2} | {Median(rates):F1} | {rates.Min():F0}–{rates.Max():F0} | {Percentile(0.5):F0} | {Percentile(0.95):F0} | {rowsPerBatch} | {ratio} |"));
 }
 
 static string FindRepositoryRoot()
