@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace Text2Lora.Serving.Tests;
 
 /// <summary>
-/// A client that goes away while its answer streams: the scheduler ends that row at its next step, and the other rows
-/// of the same batch go on and give exactly the tokens they give alone.
+/// Rows of one batch live and end independently: a client that goes away while its answer streams has its row ended
+/// at the next step while the other rows go on and give exactly the tokens they give alone; a row that ends early is
+/// answered at that step, not when the batch's longest row ends.
 /// </summary>
 public sealed class StreamCancellationTests(ServingHost host) : IClassFixture<ServingHost>
 {
@@ -102,5 +103,41 @@ public sealed class StreamCancellationTests(ServingHost host) : IClassFixture<Se
         var decoded = host.Engine.GeneratedTokens - tokensBefore;
         var stayerTokens = Stayers.Sum(s => s.MaxTokens);
         Assert.True(decoded < stayerTokens + LeaverMaxTokens, $"decoded {decoded} tokens; the stayers account for {stayerTokens}, the leaver's limit is {LeaverMaxTokens}");
+    }
+
+    [Fact]
+    public async Task A_short_answer_is_sent_at_the_step_it_ends_not_when_its_batch_ends()
+    {
+        using var http = host.CreateClient();
+        var shortRequest = Stayers[0];
+        var alone = await Ask(http, shortRequest);
+        var tokensBefore = host.Engine.GeneratedTokens;
+        var cancelledBefore = host.Engine.CancelledRequests;
+        using var leave = new CancellationTokenSource();
+        Task<(string, int)> answer;
+        Task<HttpResponseMessage> longRequest;
+        using (await host.PauseSchedulerAsync())
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = JsonContent.Create(Body("Repeat the word twice.", "umbrella", LeaverMaxTokens, stream: true)),
+            };
+            longRequest = http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, leave.Token);
+            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 1);
+            answer = Ask(http, shortRequest);
+            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 2);
+        }
+
+        // The long row is only cancelled once the short answer has arrived. Were rows answered when their batch ends,
+        // the short answer would wait for the long row's LeaverMaxTokens tokens and the batch would decode them all.
+        Assert.Equal(alone, await answer);
+        using (await longRequest)
+        {
+            await leave.CancelAsync();
+        }
+
+        await LimitsAndErrorsTests.WaitUntil(() => host.Engine.CancelledRequests == cancelledBefore + 1);
+        var decoded = host.Engine.GeneratedTokens - tokensBefore;
+        Assert.True(decoded < shortRequest.MaxTokens + LeaverMaxTokens, $"decoded {decoded} tokens: the long row ran to its limit of {LeaverMaxTokens} before the short answer ({shortRequest.MaxTokens} tokens) was sent");
     }
 }
