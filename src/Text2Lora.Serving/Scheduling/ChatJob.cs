@@ -42,6 +42,9 @@ internal sealed class ChatJob : WorkItem
     /// <summary>Whether the scheduler has answered (or cancelled) this job.</summary>
     internal bool Finished { get; set; }
 
+    /// <summary>Tokens decoded for this job when it finished (its row's last step in the batch).</summary>
+    internal int Decoded { get; set; }
+
     public override void Run() => throw new InvalidOperationException("Chat jobs are decoded in batches.");
 
     public override void Fail(Exception exception)

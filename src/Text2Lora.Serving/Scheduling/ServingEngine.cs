@@ -27,8 +27,9 @@ namespace Text2Lora.Serving.Scheduling;
 /// its own EOS, stop string, token limit or client disconnect, and answered at that step (not when the batch ends).
 /// Requests arriving during a batch wait for the next one (step-synchronous batching: simpler than continuous
 /// batching, which would need a per-row KV-cache layout). Before a batch starts, the scheduler waits at most
-/// <see cref="ServingOptions.BatchWindow"/> until as many requests wait as it expects back: the rows of the last batch
-/// (clients in a closed loop resubmit within milliseconds) plus those that waited through it; so concurrent clients
+/// <see cref="ServingOptions.BatchWindow"/> until as many requests wait as it expects: those that waited through the
+/// last batch (or were resubmitted during it) plus the rows answered at its last step, whose clients (in a closed loop)
+/// resubmit within milliseconds; so concurrent clients
 /// keep decoding as one batch instead of splitting into cohorts that alternate, and a lone client never waits. Greedy
 /// rows decode exactly the tokens they decode alone, because padding is masked out and each row's adapter touches only
 /// its row.
@@ -257,6 +258,15 @@ internal sealed class ServingEngine : IDisposable
         }
     }
 
+    /// <summary>Chat jobs in the queue, whatever their batch key.</summary>
+    private int WaitingChatJobs()
+    {
+        lock (_gate)
+        {
+            return _queue.Count(item => item is ChatJob);
+        }
+    }
+
     /// <summary>Waiting chat jobs that may share a batch with the oldest queued item when it is one (else 0); under <see cref="_gate"/>.</summary>
     private int BatchableJobs() => _queue.First?.Value is ChatJob lead ? _queue.Count(item => item is ChatJob job && job.Key == lead.Key) : 0;
 
@@ -384,7 +394,8 @@ internal sealed class ServingEngine : IDisposable
 
         var tokens = Interlocked.Read(ref _generatedTokens) - tokensBefore;
         var seconds = clock.Elapsed.TotalSeconds;
-        _expected = jobs.Count + QueueLength;
+        var lastStep = jobs.Max(j => j.Decoded);
+        _expected = jobs.Count(j => j.Decoded == lastStep && j.Completion.Task.IsCompletedSuccessfully) + WaitingChatJobs();
         _logger.LogInformation(
             "Decoded a batch of {BatchSize} ({Adapters} with adapters): {Tokens} tokens in {ElapsedMs:F0} ms, {TokensPerSecond:F1} tokens/s; queue {QueueLength}; adapter cache {Hits} hits, {Misses} misses",
             jobs.Count, adapters.Count(a => a is not null), tokens, seconds * 1000, tokens / Math.Max(seconds, 1e-9), QueueLength, Cache.Hits, Cache.Misses);
@@ -445,6 +456,7 @@ internal sealed class ServingEngine : IDisposable
 
         job.Finished = true;
         var output = tokens.Take(job.MaxTokens).ToList();
+        job.Decoded = output.Count;
         Interlocked.Add(ref _generatedTokens, output.Count);
         if (job.CancellationToken.IsCancellationRequested)
         {
