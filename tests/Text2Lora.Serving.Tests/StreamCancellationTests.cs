@@ -38,6 +38,27 @@ public sealed class StreamCancellationTests(ServingHost host) : IClassFixture<Se
         return (body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
     }
 
+    /// <summary>
+    /// With the scheduler paused, queues a streamed request of <see cref="LeaverMaxTokens"/> tokens (cancelled by
+    /// <paramref name="leave"/>) and then <paramref name="others"/>, so that all of them decode in one batch.
+    /// </summary>
+    private async Task<(Task<HttpResponseMessage> Long, Task<(string Text, int Tokens)>[] Others)> QueueOneBatch(
+        HttpClient http, IReadOnlyList<(string Description, string Input, int MaxTokens)> others, CancellationToken leave)
+    {
+        using (await host.PauseSchedulerAsync())
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = JsonContent.Create(Body("Repeat the word twice.", "umbrella", LeaverMaxTokens, stream: true)),
+            };
+            var longRequest = http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, leave);
+            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 1);
+            Task<(string Text, int Tokens)>[] answers = [.. others.Select(o => Ask(http, o))];
+            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 1 + others.Count);
+            return (longRequest, answers);
+        }
+    }
+
     /// <summary>Whether an SSE line is a chunk with a non-empty content delta.</summary>
     private static bool HasContent(string line)
     {
@@ -67,19 +88,7 @@ public sealed class StreamCancellationTests(ServingHost host) : IClassFixture<Se
         var cancelledBefore = host.Engine.CancelledRequests;
         var tokensBefore = host.Engine.GeneratedTokens;
         using var leave = new CancellationTokenSource();
-        Task<(string, int)>[] stayers;
-        Task<HttpResponseMessage> leaver;
-        using (await host.PauseSchedulerAsync())
-        {
-            using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-            {
-                Content = JsonContent.Create(Body("Repeat the word twice.", "umbrella", LeaverMaxTokens, stream: true)),
-            };
-            leaver = http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, leave.Token);
-            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 1);
-            stayers = [.. Stayers.Select(s => Ask(http, s))];
-            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 1 + Stayers.Length);
-        }
+        var (leaver, stayers) = await QueueOneBatch(http, Stayers, leave.Token);
 
         // Read the stream until the first content delta: the leaver's row is being decoded; then disconnect.
         using (var response = await leaver)
@@ -114,19 +123,8 @@ public sealed class StreamCancellationTests(ServingHost host) : IClassFixture<Se
         var tokensBefore = host.Engine.GeneratedTokens;
         var cancelledBefore = host.Engine.CancelledRequests;
         using var leave = new CancellationTokenSource();
-        Task<(string, int)> answer;
-        Task<HttpResponseMessage> longRequest;
-        using (await host.PauseSchedulerAsync())
-        {
-            using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-            {
-                Content = JsonContent.Create(Body("Repeat the word twice.", "umbrella", LeaverMaxTokens, stream: true)),
-            };
-            longRequest = http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, leave.Token);
-            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 1);
-            answer = Ask(http, shortRequest);
-            await LimitsAndErrorsTests.WaitUntil(() => host.Engine.QueueLength == 2);
-        }
+        var (longRequest, answers) = await QueueOneBatch(http, [shortRequest], leave.Token);
+        var answer = answers[0];
 
         // The long row is only cancelled once the short answer has arrived. Were rows answered when their batch ends,
         // the short answer would wait for the long row's LeaverMaxTokens tokens and the batch would decode them all.
