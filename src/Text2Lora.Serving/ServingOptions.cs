@@ -23,8 +23,10 @@ public sealed class ServingOptions
     public int MaxBatchSize { get; set; } = 32;
 
     /// <summary>
-    /// How long the scheduler waits for more requests before it starts a batch that is not full (0: never). Clients
-    /// that resubmit together (a closed loop) would otherwise split into a batch of the first arrival and a batch of the rest.
+    /// The longest the scheduler waits, before it starts a batch, for as many requests as it expects: those that waited
+    /// through the last batch plus the rows answered at its last step (their clients usually resubmit within
+    /// milliseconds) (0: never wait). Clients that resubmit together would otherwise split into a batch of the first arrival and a batch of
+    /// the rest. A lone client does not wait.
     /// </summary>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);
 

@@ -69,7 +69,7 @@ internal static class ChatRequestReader
         }
 
         var maxTokens = asked ?? Math.Min(options.DefaultMaxTokens, room);
-        return new ChatJob(prompt, maxTokens, stops, BatchKey.For(temperature, topP, request.Seed), adapter, cancellationToken);
+        return new ChatJob(prompt, maxTokens, stops, BatchKey.For(temperature, topP, request.Seed, request.IgnoreEos), adapter, request.Stream, cancellationToken);
     }
 
     /// <summary>

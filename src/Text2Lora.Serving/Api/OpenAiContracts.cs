@@ -10,7 +10,9 @@ internal sealed record ChatMessageDto(string? Role, JsonElement Content);
 
 /// <summary>
 /// <c>POST /v1/chat/completions</c>. <see cref="T2lDescription"/> (<c>"t2l_description"</c>) is this server's extension:
-/// a task description whose adapter is generated (or taken from the cache) for this request.
+/// a task description whose adapter is generated (or taken from the cache) for this request. <see cref="IgnoreEos"/>
+/// (<c>"ignore_eos"</c>, as vLLM's server names it) decodes past end-of-sequence tokens up to <c>max_tokens</c>, for
+/// benchmarks that need answers of a known length.
 /// </summary>
 internal sealed record ChatCompletionRequest
 {
@@ -35,6 +37,8 @@ internal sealed record ChatCompletionRequest
     public int? N { get; init; }
 
     public string? T2lDescription { get; init; }
+
+    public bool IgnoreEos { get; init; }
 }
 
 internal sealed record ChatCompletionResponse(string Id, string Object, long Created, string Model, IReadOnlyList<ChatChoice> Choices, UsageDto Usage);

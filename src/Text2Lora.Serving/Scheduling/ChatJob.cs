@@ -3,12 +3,12 @@ using System.Threading.Channels;
 namespace Text2Lora.Serving.Scheduling;
 
 /// <summary>
-/// One chat completion waiting for or being decoded by the scheduler. Text deltas (for streaming) go to
+/// One chat completion waiting for or being decoded by the scheduler. Text deltas of a streamed request go to
 /// <see cref="Deltas"/> as tokens are produced; the outcome completes <see cref="Completion"/>.
 /// </summary>
 internal sealed class ChatJob : WorkItem
 {
-    public ChatJob(IReadOnlyList<int> prompt, int maxTokens, IReadOnlyList<string> stops, BatchKey key, AdapterReference? adapter, CancellationToken cancellationToken)
+    public ChatJob(IReadOnlyList<int> prompt, int maxTokens, IReadOnlyList<string> stops, BatchKey key, AdapterReference? adapter, bool streams, CancellationToken cancellationToken)
         : base(cancellationToken)
     {
         Prompt = prompt;
@@ -16,7 +16,11 @@ internal sealed class ChatJob : WorkItem
         Stops = stops;
         Key = key;
         Adapter = adapter;
+        Streams = streams;
     }
+
+    /// <summary>Whether the client reads <see cref="Deltas"/> (a streamed request); otherwise only the outcome is sent.</summary>
+    public bool Streams { get; }
 
     public IReadOnlyList<int> Prompt { get; }
 
@@ -35,8 +39,11 @@ internal sealed class ChatJob : WorkItem
     /// <summary>Characters of the continuation already sent as deltas.</summary>
     internal int Shown { get; set; }
 
-    /// <summary>Whether a stop string ended the continuation.</summary>
-    internal bool StoppedByString { get; set; }
+    /// <summary>Whether the scheduler has answered (or cancelled) this job.</summary>
+    internal bool Finished { get; set; }
+
+    /// <summary>Tokens decoded for this job when it finished (its row's last step in the batch).</summary>
+    internal int Decoded { get; set; }
 
     public override void Run() => throw new InvalidOperationException("Chat jobs are decoded in batches.");
 

@@ -24,10 +24,15 @@ namespace Text2Lora.Serving.Scheduling;
 /// and every other waiting request that may share its batch (<see cref="BatchKey"/>), up to
 /// <see cref="ServingOptions.MaxBatchSize"/>, and decodes them together: one forward pass per step for the whole batch,
 /// each row with its own adapter (<see cref="ActiveAdapters.PerSequence"/>), left-padded prompts, each row ending on
-/// its own EOS, stop string, token limit or client disconnect. Requests arriving during a batch wait for the next one
-/// (step-synchronous batching: simpler than continuous batching, which would need a per-row KV-cache layout; the
-/// queue refills the next batch as soon as one ends, after a short <see cref="ServingOptions.BatchWindow"/> for stragglers). Greedy rows decode exactly the tokens they decode alone,
-/// because padding is masked out and each row's adapter touches only its row.
+/// its own EOS, stop string, token limit or client disconnect, and answered at that step (not when the batch ends).
+/// Requests arriving during a batch wait for the next one (step-synchronous batching: simpler than continuous
+/// batching, which would need a per-row KV-cache layout). Before a batch starts, the scheduler waits at most
+/// <see cref="ServingOptions.BatchWindow"/> until as many requests wait as it expects: those that waited through the
+/// last batch (or were resubmitted during it) plus the rows answered at its last step, whose clients (in a closed loop)
+/// resubmit within milliseconds; so concurrent clients
+/// keep decoding as one batch instead of splitting into cohorts that alternate, and a lone client never waits. Greedy
+/// rows decode exactly the tokens they decode alone, because padding is masked out and each row's adapter touches only
+/// its row.
 /// </summary>
 internal sealed class ServingEngine : IDisposable
 {
@@ -48,6 +53,11 @@ internal sealed class ServingEngine : IDisposable
     private long _cancelled;
     private long _generatedTokens;
     private int _largestBatch;
+    private long _batches;
+    private long _batchedRows;
+
+    /// <summary>Chat requests the next batch expects (see the class summary); starts at the batch size limit.</summary>
+    private int _expected;
 
     public ServingEngine(ServingOptions options, ILoggerFactory loggerFactory)
     {
@@ -60,6 +70,7 @@ internal sealed class ServingEngine : IDisposable
         ModelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.ModelDirectory)));
         Tokenizer = TokenizerLoader.Load(options.ModelDirectory);
         Template = ChatTemplate.FromModelDirectory(options.ModelDirectory);
+        _expected = options.MaxBatchSize;
         _thread = new Thread(Loop) { IsBackground = true, Name = "t2l-scheduler" };
         _thread.Start();
     }
@@ -97,6 +108,12 @@ internal sealed class ServingEngine : IDisposable
     /// <summary>The most sequences decoded in one batch so far (for tests and the benchmark).</summary>
     public int LargestBatch => Volatile.Read(ref _largestBatch);
 
+    /// <summary>Tokens decoded for chat requests so far, cancelled rows included (for tests and metrics).</summary>
+    public long GeneratedTokens => Interlocked.Read(ref _generatedTokens);
+
+    /// <summary>Batches decoded so far and the rows they held (for the benchmark's mean batch size).</summary>
+    public (long Batches, long Rows) BatchCounts => (Interlocked.Read(ref _batches), Interlocked.Read(ref _batchedRows));
+
     /// <summary>Chat requests that ended because the client went away.</summary>
     public long CancelledRequests => Interlocked.Read(ref _cancelled);
 
@@ -111,6 +128,7 @@ internal sealed class ServingEngine : IDisposable
             }
 
             _queue.AddLast(item);
+            Monitor.PulseAll(_gate); // wakes AwaitBatch
         }
 
         _signal.Release();
@@ -177,11 +195,7 @@ internal sealed class ServingEngine : IDisposable
                 break;
             }
 
-            if (_options.BatchWindow > TimeSpan.Zero && WaitingChatJobs() is > 0 and var waiting && waiting < _options.MaxBatchSize)
-            {
-                Thread.Sleep(_options.BatchWindow);
-            }
-
+            AwaitBatch();
             var batch = Take();
             if (batch.Count == 0)
             {
@@ -221,14 +235,40 @@ internal sealed class ServingEngine : IDisposable
         _logger.LogInformation("Serving {Model} with adapters from {Hypernetwork}; loaded in {LoadMs:F0} ms", ModelId, _options.HypernetworkDirectory, clock.Elapsed.TotalMilliseconds);
     }
 
-    /// <summary>Chat jobs waiting when the oldest queued item is one (else 0).</summary>
+    /// <summary>
+    /// When the oldest queued item is a chat job: waits until the jobs that may share its batch number what the
+    /// scheduler expects (<see cref="_expected"/>, at most the batch size limit) or <see cref="ServingOptions.BatchWindow"/> has passed.
+    /// </summary>
+    private void AwaitBatch()
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(_options.BatchWindow.TotalSeconds * Stopwatch.Frequency);
+        lock (_gate)
+        {
+            var target = Math.Clamp(_expected, 1, _options.MaxBatchSize);
+            while (BatchableJobs() is > 0 and var waiting && waiting < target)
+            {
+                var left = deadline - Stopwatch.GetTimestamp();
+                if (left <= 0)
+                {
+                    return;
+                }
+
+                Monitor.Wait(_gate, TimeSpan.FromSeconds((double)left / Stopwatch.Frequency));
+            }
+        }
+    }
+
+    /// <summary>Chat jobs in the queue, whatever their batch key.</summary>
     private int WaitingChatJobs()
     {
         lock (_gate)
         {
-            return _queue.First?.Value is ChatJob ? _queue.Count(item => item is ChatJob) : 0;
+            return _queue.Count(item => item is ChatJob);
         }
     }
+
+    /// <summary>Waiting chat jobs that may share a batch with the oldest queued item when it is one (else 0); under <see cref="_gate"/>.</summary>
+    private int BatchableJobs() => _queue.First?.Value is ChatJob lead ? _queue.Count(item => item is ChatJob job && job.Key == lead.Key) : 0;
 
     /// <summary>The oldest item; when it is a chat job, also every waiting chat job of the same batch key (FIFO), up to the batch size.</summary>
     private List<WorkItem> Take()
@@ -324,77 +364,119 @@ internal sealed class ServingEngine : IDisposable
         }
 
         InterlockedMax(ref _largestBatch, jobs.Count);
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _batchedRows, jobs.Count);
         var clock = Stopwatch.StartNew();
         var key = jobs[0].Key;
+        IReadOnlySet<int> eos = key.IgnoreEos ? new HashSet<int>() : _text!.DefaultEosTokenIds.ToHashSet();
+        var tokensBefore = Interlocked.Read(ref _generatedTokens);
         var settings = new GenerationOptions
         {
             MaxNewTokens = jobs.Max(j => j.MaxTokens),
             Temperature = key.Temperature,
             TopP = key.TopP,
             Seed = key.Seed,
-            EosTokenIds = _text!.DefaultEosTokenIds,
-            StopWhen = (row, tokens) => OnToken(jobs[row], tokens),
+            // EOS is recognised in OnToken, so that a row is answered at the step it ends; the pad token is what
+            // TextGenerator would use (the model's, else the first EOS).
+            EosTokenIds = [],
+            PadTokenId = _model!.Info.PadTokenId ?? _text!.DefaultEosTokenIds.FirstOrDefault(),
+            StopWhen = (row, tokens) => OnToken(jobs[row], tokens, eos),
         };
 
         using var scope = NewDisposeScope();
         using var active = adapters.Any(a => a is not null) ? _model!.PrepareAdapters(adapters) : null;
         using var result = _model!.Generate([.. jobs.Select(j => j.Prompt)], settings, active);
-        var tokens = 0;
         for (var row = 0; row < jobs.Count; row++)
         {
-            var job = jobs[row];
-            var sequence = result.Sequences[row];
-            var output = sequence.TokenIds.Take(job.MaxTokens).ToList();
-            tokens += output.Count;
-            if (job.CancellationToken.IsCancellationRequested)
-            {
-                Interlocked.Increment(ref _cancelled);
-                job.Fail(new OperationCanceledException(job.CancellationToken));
-                continue;
-            }
-
-            var decoded = Tokenizer.Decode(output);
-            var stopAt = StopStrings.FirstMatch(decoded, job.Stops);
-            var text = stopAt >= 0 ? decoded[..stopAt] : decoded;
-            if (text.Length > job.Shown)
-            {
-                job.Deltas.Writer.TryWrite(text[job.Shown..]);
-            }
-
-            var finish = stopAt >= 0 || sequence.FinishReason == FinishReason.EndOfSequence ? "stop" : "length";
-            job.Deltas.Writer.TryComplete();
-            job.Completion.TrySetResult(new ChatOutcome(text, job.Prompt.Count, output.Count, finish));
-            Interlocked.Increment(ref _completed);
+            // Every row ends in OnToken (its token limit included); this only covers a row the loop left early.
+            Finish(jobs[row], result.Sequences[row].TokenIds, endOfSequence: false);
         }
 
-        Interlocked.Add(ref _generatedTokens, tokens);
+        var tokens = Interlocked.Read(ref _generatedTokens) - tokensBefore;
         var seconds = clock.Elapsed.TotalSeconds;
+        var lastStep = jobs.Max(j => j.Decoded);
+        _expected = jobs.Count(j => j.Decoded == lastStep && j.Completion.Task.IsCompletedSuccessfully) + WaitingChatJobs();
         _logger.LogInformation(
             "Decoded a batch of {BatchSize} ({Adapters} with adapters): {Tokens} tokens in {ElapsedMs:F0} ms, {TokensPerSecond:F1} tokens/s; queue {QueueLength}; adapter cache {Hits} hits, {Misses} misses",
             jobs.Count, adapters.Count(a => a is not null), tokens, seconds * 1000, tokens / Math.Max(seconds, 1e-9), QueueLength, Cache.Hits, Cache.Misses);
     }
 
     /// <summary>
-    /// Called after each new token of a row: streams the text that is final, and ends the row on a stop string, its
-    /// own token limit or its client's disconnect.
+    /// Called after each new token of a row: streams the text that is final, and ends (and answers) the row on
+    /// end-of-sequence, a stop string, its own token limit or its client's disconnect.
     /// </summary>
-    private bool OnToken(ChatJob job, IReadOnlyList<int> tokens)
+    private bool OnToken(ChatJob job, IReadOnlyList<int> tokens, IReadOnlySet<int> eos)
     {
-        if (job.CancellationToken.IsCancellationRequested)
+        if (job.Finished)
         {
             return true;
         }
 
+        if (job.CancellationToken.IsCancellationRequested || eos.Contains(tokens[^1]) || tokens.Count >= job.MaxTokens)
+        {
+            Finish(job, tokens, endOfSequence: eos.Contains(tokens[^1]));
+            return true;
+        }
+
+        if (!job.Streams && job.Stops.Count == 0)
+        {
+            return false; // nothing to show or watch for before the row ends: no need to decode its text at every step
+        }
+
         var text = Tokenizer.Decode(tokens);
         var match = StopStrings.FirstMatch(text, job.Stops);
-        var final = match >= 0 ? match : StopStrings.StreamableLength(text, job.Stops);
+        if (match >= 0)
+        {
+            Finish(job, tokens, endOfSequence: false);
+            return true;
+        }
+
+        if (!job.Streams)
+        {
+            return false;
+        }
+
+        var final = StopStrings.StreamableLength(text, job.Stops);
         if (final > job.Shown)
         {
             job.Deltas.Writer.TryWrite(text[job.Shown..final]);
             job.Shown = final;
         }
 
-        return match >= 0 || tokens.Count >= job.MaxTokens;
+        return false;
+    }
+
+    /// <summary>Answers a row once: the rest of its text up to the first stop string, and its finish reason; or cancels it.</summary>
+    private void Finish(ChatJob job, IReadOnlyList<int> tokens, bool endOfSequence)
+    {
+        if (job.Finished)
+        {
+            return;
+        }
+
+        job.Finished = true;
+        var output = tokens.Take(job.MaxTokens).ToList();
+        job.Decoded = output.Count;
+        Interlocked.Add(ref _generatedTokens, output.Count);
+        if (job.CancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _cancelled);
+            job.Fail(new OperationCanceledException(job.CancellationToken));
+            return;
+        }
+
+        var decoded = Tokenizer.Decode(output);
+        var stopAt = StopStrings.FirstMatch(decoded, job.Stops);
+        var text = stopAt >= 0 ? decoded[..stopAt] : decoded;
+        if (job.Streams && text.Length > job.Shown)
+        {
+            job.Deltas.Writer.TryWrite(text[job.Shown..]);
+        }
+
+        var finish = stopAt >= 0 || endOfSequence ? "stop" : "length";
+        job.Deltas.Writer.TryComplete();
+        job.Completion.TrySetResult(new ChatOutcome(text, job.Prompt.Count, output.Count, finish));
+        Interlocked.Increment(ref _completed);
     }
 
     private static void InterlockedMax(ref int target, int value)
