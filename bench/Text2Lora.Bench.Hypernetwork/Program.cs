@@ -3,7 +3,7 @@
 // random weights. Times IHypernetwork.Generate (task embedding → PEFT-keyed LoraAdapter), encoder excluded.
 // Each variant runs in its own process so that its peak RSS (VmHWM) is its own.
 //
-// A "-bf16" suffix (e.g. M-bf16) converts the hypernetwork to bf16 (T2LHypernetwork.ConvertTo) after one fp32
+// A "-bf16" suffix (e.g. M-bf16) converts the hypernetwork to bf16 (T2LHypernetwork.ToDType) after one fp32
 // generation and reports the generated factors' error against it; the adapters stay fp32 (PEFT's dtype).
 //
 //   dotnet run -c Release --project bench/Text2Lora.Bench.Hypernetwork [-- L|M|S|M-bf16|all [iterations]]
@@ -68,7 +68,7 @@ var architecture = new HyperModulatorArchitecture
     AutoregressiveGeneration = variant is "S",
 };
 var config = new LoraConfig { R = 8, LoraAlpha = 16, TargetModules = TargetModules.FromNames(["q_proj", "v_proj"]), BaseModelNameOrPath = "mistralai/Mistral-7B-Instruct-v0.2" };
-using var hypernetwork = new T2LHypernetwork(new HyperModulator(architecture, 8, Layers, modules), config, new LoraTargetDescription(Layers, modules));
+var hypernetwork = new T2LHypernetwork(new HyperModulator(architecture, 8, Layers, modules), config, new LoraTargetDescription(Layers, modules));
 var parameters = hypernetwork.Module.parameters().Sum(p => p.numel());
 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant}: peak RSS after construction {PeakRssMiB():F0} MiB"));
 using var embedding = randn(1, 1024);
@@ -76,7 +76,9 @@ var errorReport = "";
 if (bf16)
 {
     var reference = hypernetwork.Generate(embedding)[0];
-    hypernetwork.ConvertTo(ScalarType.BFloat16);
+    var converted = hypernetwork.ToDType(ScalarType.BFloat16);
+    hypernetwork.Dispose();
+    hypernetwork = converted;
     var generated = hypernetwork.Generate(embedding)[0];
     double maxAbs = 0, maxScaled = 0, maxRelative = 0;
     foreach (var (path, expected) in reference.Modules)
@@ -126,6 +128,7 @@ times.Sort();
 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant}: forward only (no adapter split): median {forwardTimes[iterations / 2]:F1} ms, min {forwardTimes[0]:F1} ms"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{variant} | {times[times.Count / 2]:F1} | {times.Average():F1} | {times[0]:F1} | {PeakRssMiB():F0} | {parameters / 1e6:F1} M{errorReport}"));
+hypernetwork.Dispose();
 
 void Generate()
 {

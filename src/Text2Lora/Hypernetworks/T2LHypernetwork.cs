@@ -44,32 +44,51 @@ public sealed class T2LHypernetwork : IHypernetwork
     /// <summary>The network (for training: switch it to train mode and use <see cref="HyperModulator.Forward(Tensor)"/>).</summary>
     public HyperModulator Module { get; }
 
-    /// <summary>The dtype the network computes in: float32 unless <see cref="ConvertTo"/> changed it.</summary>
+    /// <summary>The dtype the network computes in: float32 unless it was made by <see cref="ToDType"/>.</summary>
     public ScalarType DType => Module.parameters().First().dtype;
 
     /// <summary>
-    /// Converts the network's weights, one tensor at a time, to <paramref name="dtype"/> (float32, bfloat16 or
-    /// float16), so that generation computes in it (bf16 runs the heads' GEMMs at about twice the fp32 rate on CPUs
-    /// with AVX-512 BF16 or AMX). The generated adapters stay float32 either way: PEFT creates LoRA weights in fp32
-    /// and, with its default <c>autocast_adapter_dtype</c>, upcasts half-precision adapter weights to fp32 on load.
-    /// For inference; training keeps fp32 master weights.
+    /// A copy of this hypernetwork whose weights are <paramref name="dtype"/> (float32, bfloat16 or float16), so that
+    /// generation computes in it (bf16 runs the heads' GEMMs at about twice the fp32 rate on CPUs with AVX-512 BF16
+    /// or AMX). The generated adapters stay float32 either way: PEFT creates LoRA weights in fp32 and, with its
+    /// default <c>autocast_adapter_dtype</c>, upcasts half-precision adapter weights to fp32 on load. For inference;
+    /// training keeps fp32 master weights. The caller owns both hypernetworks (dispose this one when only the copy
+    /// is needed). TorchSharp's <c>Module.to(dtype)</c> cannot convert this module (it fails on the head dictionary),
+    /// so the copy is built in <paramref name="dtype"/> and the weights are copied in, rounding once.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="dtype"/> is not float32, bfloat16 or float16.</exception>
-    public void ConvertTo(ScalarType dtype)
+    public T2LHypernetwork ToDType(ScalarType dtype)
     {
         _ = Models.ModelDType.NameOf(dtype);
-        if (dtype == DType)
+        var device = Module.parameters().First().device;
+        HyperModulator module;
+        // The module creates its weights in the default dtype; set it only while building the copy.
+        var previous = get_default_dtype();
+        set_default_dtype(dtype);
+        try
         {
-            return;
+            module = new HyperModulator(Module.Architecture, Module.Rank, Module.LayerCount, Module.TargetModules);
+        }
+        finally
+        {
+            set_default_dtype(previous);
         }
 
-        using (no_grad())
+        try
         {
-            Module.to(dtype);
-        }
+            if (device.type != DeviceType.CPU)
+            {
+                module.to(device);
+            }
 
-        Module.RestoreTrainability();
-        Module.eval();
+            module.LoadTensors(Module.state_dict(), "the converted hypernetwork");
+            return new T2LHypernetwork(module, AdapterConfig.Clone(), Targets, EncoderId, BaseModelId) { DescriptionFormat = DescriptionFormat };
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -107,7 +126,7 @@ public sealed class T2LHypernetwork : IHypernetwork
         return Split(output, taskEmbeddings.shape[0]);
     }
 
-    /// <summary>The factors in float32, the dtype of PEFT adapter weights (see <see cref="ConvertTo"/>); takes ownership of <paramref name="output"/>.</summary>
+    /// <summary>The factors in float32, the dtype of PEFT adapter weights (see <see cref="ToDType"/>); takes ownership of <paramref name="output"/>.</summary>
     private static HypernetworkOutput AdapterPrecision(HypernetworkOutput output)
     {
         if (output.A(output.Modules[0]).dtype == ScalarType.Float32)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Hypernetworks;
 
 /// <summary>
-/// Generation with the hypernetwork computing in bf16 (<see cref="Text2Lora.Hypernetworks.T2LHypernetwork.ConvertTo"/>)
+/// Generation with the hypernetwork computing in bf16 (<see cref="Text2Lora.Hypernetworks.T2LHypernetwork.ToDType"/>)
 /// against fp32 on the reference checkpoints: the adapters stay fp32 (PEFT's adapter dtype) and differ from the fp32
 /// ones by bf16 rounding only.
 /// </summary>
@@ -19,10 +19,10 @@ public sealed class BFloat16GenerationTests(ITestOutputHelper output)
     {
         using var embedding = T2LFixtures.TaskEmbedding(variant);
         using var fp32 = T2LFixtures.Load(variant);
-        using var bf16 = T2LFixtures.Load(variant);
-        bf16.ConvertTo(ScalarType.BFloat16);
+        using var bf16 = fp32.ToDType(ScalarType.BFloat16);
         Assert.Equal(ScalarType.BFloat16, bf16.DType);
         Assert.All(bf16.Module.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
+        Assert.Equal(ScalarType.Float32, fp32.DType); // the original is untouched
 
         var expected = fp32.Generate(embedding)[0];
         var actual = bf16.Generate(embedding)[0];
@@ -62,7 +62,7 @@ public sealed class BFloat16GenerationTests(ITestOutputHelper output)
     public void Only_model_dtypes_are_accepted()
     {
         using var hypernetwork = T2LFixtures.Load("S_sft");
-        Assert.Throws<ArgumentException>(() => hypernetwork.ConvertTo(ScalarType.Int32));
+        Assert.Throws<ArgumentException>(() => hypernetwork.ToDType(ScalarType.Int32));
         Assert.Equal(ScalarType.Float32, hypernetwork.DType);
     }
 }
