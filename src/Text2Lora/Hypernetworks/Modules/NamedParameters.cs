@@ -20,9 +20,8 @@ internal sealed class NamedParameters : Module
     }
 
     /// <summary>
-    /// The parameter registered as <paramref name="name"/>, looked up on every call: a dtype or device conversion
-    /// (<c>Module.to</c>) replaces registered parameters, and a cached reference would go on reading the old one. A
-    /// method, not an indexer: <c>Module.to</c> reflects over properties and trips over an indexer's name.
+    /// The parameter registered as <paramref name="name"/>, looked up on every call rather than cached, so that a
+    /// conversion that replaces registered parameters (<c>Module.to</c>) is never missed.
     /// </summary>
     public Parameter Get(string name) =>
         get_parameter(name) ?? throw new KeyNotFoundException($"No parameter '{name}'.");
