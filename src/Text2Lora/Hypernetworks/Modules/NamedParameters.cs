@@ -10,18 +10,19 @@ namespace Text2Lora.Hypernetworks.Modules;
 /// </summary>
 internal sealed class NamedParameters : Module
 {
-    private readonly Dictionary<string, Parameter> _byName = new(StringComparer.Ordinal);
-
     public NamedParameters(string name, IEnumerable<KeyValuePair<string, Tensor>> values, bool requiresGrad)
         : base(name)
     {
         foreach (var (key, value) in values)
         {
-            var parameter = new Parameter(value, requiresGrad);
-            register_parameter(key, parameter);
-            _byName[key] = parameter;
+            register_parameter(key, new Parameter(value, requiresGrad));
         }
     }
 
-    public Parameter this[string name] => _byName[name];
+    /// <summary>
+    /// The parameter registered as <paramref name="name"/>, looked up on every call rather than cached, so that a
+    /// conversion that replaces registered parameters (<c>Module.to</c>) is never missed.
+    /// </summary>
+    public Parameter Get(string name) =>
+        get_parameter(name) ?? throw new KeyNotFoundException($"No parameter '{name}'.");
 }
