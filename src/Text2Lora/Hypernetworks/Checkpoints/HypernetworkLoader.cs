@@ -16,14 +16,36 @@ public sealed class HypernetworkLoader(HubModelResolver? hub = null) : IHypernet
     private readonly HubModelResolver _hub = hub ?? new HubModelResolver();
 
     /// <inheritdoc />
-    public IHypernetwork Load(string directory, string? baseModelDirectory, Device device, CancellationToken cancellationToken = default)
+    public IHypernetwork Load(string directory, string? baseModelDirectory, Device device, CancellationToken cancellationToken = default) =>
+        Load(directory, baseModelDirectory, device, ScalarType.Float32, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Checkpoints hold float32 weights (a few hundred MB at most, unlike a base model); the module is cast one
+    /// parameter at a time as <c>Module.to</c> does, so at most one parameter exists in both precisions.
+    /// </remarks>
+    public IHypernetwork Load(string directory, string? baseModelDirectory, Device device, ScalarType dtype, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
+        Models.ModelDType.NameOf(dtype);
         cancellationToken.ThrowIfCancellationRequested();
         var hypernetwork = HypernetworkCheckpoint.Load(directory, baseModelDirectory, _hub);
-        if (device.type != TorchSharp.DeviceType.CPU)
+        try
         {
-            hypernetwork.Module.to(device);
+            if (device.type != TorchSharp.DeviceType.CPU)
+            {
+                hypernetwork.Module.to(device);
+            }
+
+            if (dtype != ScalarType.Float32)
+            {
+                hypernetwork.Module.to(dtype);
+            }
+        }
+        catch
+        {
+            hypernetwork.Dispose();
+            throw;
         }
 
         return hypernetwork;
