@@ -24,7 +24,7 @@ internal static class Text2LoraComponents
             {
                 BaseModelDirectory = options.BaseModelDirectory,
                 Device = DeviceOf(options),
-                DType = options.DType == ModelDType.Float32 ? null : ModelDType.Parse(options.DType),
+                DType = TaskEncoderLoadContext.DTypeFor(ModelDType.Parse(options.DType)),
                 CacheCapacity = options.EmbeddingCacheSize,
             },
             resolver,

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Text2Lora.Models;
+using Text2Lora.Runtime;
+
+namespace Text2Lora.Cli.Commands;
+
+/// <summary>
+/// <c>--device cpu|cuda|cuda:N</c> and <c>--dtype float32|bfloat16|float16</c>: the one definition every command that
+/// loads a model adds (<see cref="AddTo"/>) and reads (<see cref="Read"/>). Values are checked when the command runs,
+/// so a bad value is a usage error (exit 2) through <see cref="CliErrors"/>, before anything loads.
+/// </summary>
+internal sealed class ComputeOptions
+{
+    private readonly Option<string> _device = new("--device")
+    {
+        Description = $"Where the models run: {ComputeDevice.Syntax} (needs the TorchSharp-cuda-linux/-windows backend package). Default cpu.",
+        DefaultValueFactory = _ => ComputeDevice.Cpu,
+    };
+
+    private readonly Option<string> _dtype = new("--dtype")
+    {
+        Description = $"Precision the models are loaded and run in: {string.Join(", ", ModelDType.Names)}. Weights are cast while loading. Default float32.",
+        DefaultValueFactory = _ => ModelDType.Float32,
+    };
+
+    private ComputeOptions()
+    {
+    }
+
+    /// <summary>Adds both options to <paramref name="command"/>; read them back with <see cref="Read"/>.</summary>
+    public static ComputeOptions AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var options = new ComputeOptions();
+        command.Options.Add(options._device);
+        command.Options.Add(options._dtype);
+        return options;
+    }
+
+    /// <summary>The parsed device and dtype.</summary>
+    /// <exception cref="CliUsageException">A value is not a device or dtype name.</exception>
+    public ComputeSettings Read(ParseResult parse) =>
+        ComputeSettings.Parse(parse.GetValue(_device) ?? ComputeDevice.Cpu, parse.GetValue(_dtype) ?? ModelDType.Float32);
+}
