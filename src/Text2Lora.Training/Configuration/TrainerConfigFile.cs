@@ -88,7 +88,7 @@ public static class TrainerConfigFile
                 continue;
             }
 
-            var name = prefix + JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            var name = prefix + JsonName(property);
             var value = property.GetValue(instance);
             if (value is null)
             {
@@ -121,7 +121,7 @@ public static class TrainerConfigFile
         {
             var first = results[0];
             var member = first.MemberNames.FirstOrDefault();
-            throw new TrainerConfigException(source, member is null ? prefix.TrimEnd('.') : prefix + JsonNamingPolicy.CamelCase.ConvertName(member), first.ErrorMessage ?? "invalid value");
+            throw new TrainerConfigException(source, member is null ? prefix.TrimEnd('.') : prefix + (JsonName(instance.GetType().GetProperty(member)) ?? JsonNamingPolicy.CamelCase.ConvertName(member)), first.ErrorMessage ?? "invalid value");
         }
 
         foreach (var property in instance.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -130,8 +130,13 @@ public static class TrainerConfigFile
                 && property.PropertyType.Namespace?.StartsWith("Text2Lora", StringComparison.Ordinal) == true
                 && property.GetValue(instance) is { } nested)
             {
-                ValidateRecursive(nested, source, prefix + JsonNamingPolicy.CamelCase.ConvertName(property.Name) + ".");
+                ValidateRecursive(nested, source, prefix + JsonName(property) + ".");
             }
         }
     }
+
+    /// <summary>The member's name in the file: its <c>[JsonPropertyName]</c>, else the camelCase property name.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(property))]
+    private static string? JsonName(PropertyInfo? property) =>
+        property is null ? null : property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
 }

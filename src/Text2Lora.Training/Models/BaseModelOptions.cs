@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Text2Lora.Models;
+using Text2Lora.Models.Llama;
 
 namespace Text2Lora.Training.Models;
 
@@ -21,4 +24,16 @@ public sealed class BaseModelOptions
 
     /// <summary>Chat template or plain prompts.</summary>
     public PromptFormat PromptFormat { get; set; } = PromptFormat.Auto;
+
+    /// <summary>
+    /// The precision the frozen base model is loaded and computes in (JSON <c>"dtype"</c>): <c>float32</c> (default),
+    /// <c>bfloat16</c> or <c>float16</c>. With a half precision base, trainable weights and optimizer state stay fp32
+    /// (master weights) and the forward pass runs under autocast; see <c>docs/training.md</c>.
+    /// </summary>
+    [JsonPropertyName("dtype")]
+    [AllowedValues(ModelDType.Float32, ModelDType.BFloat16, ModelDType.Float16, ErrorMessage = "must be float32, bfloat16 or float16.")]
+    public string DType { get; set; } = ModelDType.Float32;
+
+    /// <summary>How the base model is loaded (CPU, <see cref="DType"/>).</summary>
+    internal ModelLoadOptions LoadOptions => new() { DType = ModelDType.Parse(DType) };
 }

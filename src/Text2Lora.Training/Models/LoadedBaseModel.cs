@@ -39,7 +39,7 @@ public sealed class LoadedBaseModel : IDisposable
             throw new InvalidDataException($"baseModel.promptFormat is chatTemplate but the model folder '{options.Directory}' has no recognised chat template.");
         }
 
-        var model = LlamaFamilyModel.Load(options.Directory);
+        var model = LlamaFamilyModel.Load(options.Directory, options.LoadOptions);
         var pad = model.Config.PadTokenId ?? (model.Config.EosTokenIds.Count > 0 ? model.Config.EosTokenIds[0] : 0);
         return new LoadedBaseModel(model, new PromptFormatter(tokenizer, template), pad);
     }

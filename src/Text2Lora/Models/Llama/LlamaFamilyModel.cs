@@ -170,12 +170,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
             SafetensorsWriter.Write(Path.Combine(directory, SafetensorsCheckpoint.SingleFileName), weights, new Dictionary<string, string> { ["format"] = "pt" });
         }
 
-        var dtypeName = DType switch
-        {
-            ScalarType.BFloat16 => "bfloat16",
-            ScalarType.Float16 => "float16",
-            _ => "float32",
-        };
+        var dtypeName = ModelDType.NameOf(DType);
         AtomicFile.WriteAllText(Path.Combine(directory, Tokenization.TokenizerConfig.GenerationConfigFileName), ConfigJsonWriter.WriteGenerationConfig(Config));
         AtomicFile.WriteAllText(Path.Combine(directory, LlamaFamilyConfig.FileName), Config.ToConfigJson(dtypeName, initializerRange));
     }
