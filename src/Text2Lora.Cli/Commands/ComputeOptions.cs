@@ -11,16 +11,15 @@ namespace Text2Lora.Cli.Commands;
 /// </summary>
 internal sealed class ComputeOptions
 {
-    private readonly Option<string> _device = new("--device")
+    // No default value: "not given" must stay visible, so that train and reproduce keep what their config files say.
+    private readonly Option<string?> _device = new("--device")
     {
-        Description = $"Where the models run: {ComputeDevice.Syntax} (needs the TorchSharp-cuda-linux/-windows backend package). Default cpu.",
-        DefaultValueFactory = _ => ComputeDevice.Cpu,
+        Description = $"Where the models run: {ComputeDevice.Syntax} (CUDA needs the {TorchRuntime.CudaLinuxPackage}/-windows backend package). Default: cpu, or the config file's.",
     };
 
-    private readonly Option<string> _dtype = new("--dtype")
+    private readonly Option<string?> _dtype = new("--dtype")
     {
-        Description = $"Precision the models are loaded and run in: {string.Join(", ", ModelDType.Names)}. Weights are cast while loading. Default float32.",
-        DefaultValueFactory = _ => ModelDType.Float32,
+        Description = $"Precision the models are loaded and run in: {string.Join(", ", ModelDType.Names)}; weights are cast while loading. Default: float32, or the config file's.",
     };
 
     private ComputeOptions()
@@ -37,8 +36,20 @@ internal sealed class ComputeOptions
         return options;
     }
 
-    /// <summary>The parsed device and dtype.</summary>
+    /// <summary>The parsed device and dtype (float32 on the CPU where not given).</summary>
     /// <exception cref="CliUsageException">A value is not a device or dtype name.</exception>
     public ComputeSettings Read(ParseResult parse) =>
         ComputeSettings.Parse(parse.GetValue(_device) ?? ComputeDevice.Cpu, parse.GetValue(_dtype) ?? ModelDType.Float32);
+
+    /// <summary>
+    /// What was given on the command line, checked and in canonical spelling, for overriding a config file's
+    /// <c>device</c> and <c>dtype</c>; null where an option was not given.
+    /// </summary>
+    /// <exception cref="CliUsageException">A value is not a device or dtype name.</exception>
+    public (string? Device, string? DType) ReadOverrides(ParseResult parse)
+    {
+        var (device, dtype) = (parse.GetValue(_device), parse.GetValue(_dtype));
+        var parsed = ComputeSettings.Parse(device ?? ComputeDevice.Cpu, dtype ?? ModelDType.Float32);
+        return (device is null ? null : parsed.DeviceName, dtype is null ? null : parsed.DTypeName);
+    }
 }
