@@ -105,6 +105,14 @@ public static class TorchRuntime
         NativeBackendProblem.CudaUnavailable,
         failure);
 
+    /// <summary>
+    /// Whether a CUDA build of libtorch (<c>libtorch_cuda.so</c> / <c>torch_cuda.dll</c>, shipped by the CUDA backend
+    /// packages) is deployed with the application; a file check that loads nothing.
+    /// </summary>
+    public static bool CudaBackendDeployed() =>
+        NativeLibraryProbe.NativeSearchDirectories().Where(Directory.Exists)
+            .Any(dir => File.Exists(Path.Combine(dir, "libtorch_cuda.so")) || File.Exists(Path.Combine(dir, "torch_cuda.dll")));
+
     /// <summary>The CUDA backend package of the running OS.</summary>
     public static string CudaPackageForThisOs => OperatingSystem.IsWindows() ? CudaWindowsPackage : CudaLinuxPackage;
 
@@ -203,7 +211,7 @@ internal sealed record NativeLibraryProbe(bool IsLinux, string? ShimPath, string
         return new NativeLibraryProbe(isLinux, shim, cppRuntimePath, hasVersion, loadError);
     }
 
-    private static IEnumerable<string> NativeSearchDirectories()
+    internal static IEnumerable<string> NativeSearchDirectories()
     {
         var baseDir = AppContext.BaseDirectory;
         yield return baseDir;
