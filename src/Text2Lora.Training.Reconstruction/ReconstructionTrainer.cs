@@ -113,7 +113,7 @@ public sealed class ReconstructionTrainer : ITrainer
             if (device.type != DeviceType.CPU)
             {
                 // Initialised on the CPU from the seeded global generator, then moved once with its statistics buffers.
-                hypernetwork.Module.to(device);
+                hypernetwork.Module.MoveTo(device);
             }
 
             return new ReconstructionObjective(_options.Tasks, embeddings, targets, hypernetwork, _options, owned);

@@ -105,7 +105,7 @@ public sealed class SftTrainer : ITrainer
             // the trained weights and, created from them by the loop, the optimizer state live on the training device.
             if (device.type != DeviceType.CPU)
             {
-                hypernetwork.Module.to(device);
+                hypernetwork.Module.MoveTo(device);
             }
             return new SftObjective(baseModel, data, embeddings, hypernetwork, _options, owned);
         }

@@ -91,7 +91,7 @@ public sealed class HubCommandTests : IDisposable
         File.WriteAllText(work.File("lora.json"), $$"""
             {
               "baseModel": { "directory": "fixtures/stories260k", "promptFormat": "plain" },
-              "data": { "tasksDirectory": {{System.Text.Json.JsonSerializer.Serialize(CommittedSuite.Root)}}, "trainTasks": [ "add_one" ], "maxSequenceLength": 64, "validationExamplesPerTask": 0 },
+              "data": { "tasksDirectory": {{System.Text.Json.JsonSerializer.Serialize(CommittedSuite.Root)}}, "trainTasks": [ "add_one" ], "maxSequenceLength": 64, "validationExamplesPerTask": 2 },
               "lora": { "rank": 2, "targetModules": [ "q_proj" ] },
               "batchSize": 2,
               "loop": { "outputDirectory": "run", "maxSteps": 1, "checkpointEvery": 0, "validateEvery": 0, "intraOpThreads": 1, "device": "cpu" }

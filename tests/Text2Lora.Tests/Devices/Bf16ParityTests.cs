@@ -19,7 +19,7 @@ namespace Text2Lora.Tests.Devices;
 /// adapter (<c>Text2LoraOptions.DType</c>) and training steps (<c>baseModel.dtype</c>) stay within stated tolerances of float32.
 /// Tolerances are relative to the float32 values' scale: bfloat16 keeps 8 significant bits, so every weight and
 /// activation is rounded by up to 2^-9 ≈ 0.2 % relative; through a few layers that compounds to about 1–2 % of the
-/// output's scale. Each bound is set at about twice the measured error (the figures are in each test's comment).
+/// output's scale. Each bound is about twice the error measured on 2026-12-06 (figures next to each assertion).
 /// </summary>
 [Collection(nameof(Training.GlobalTorchRngCollection))]
 public sealed class Bf16ParityTests(ITestOutputHelper output)
@@ -62,7 +62,8 @@ public sealed class Bf16ParityTests(ITestOutputHelper output)
 
         var error = RelativeMaxError(reference, logits, mask);
         output.WriteLine($"logits relative max error bf16 vs fp32: {error:E3}");
-        Assert.InRange(error, 1e-6, 0.03); // not bit-equal (it did run in bf16), and within the bound
+        // Measured 1.37e-2. Above 1e-6: it really ran in bf16 (not bit-equal to float32).
+        Assert.InRange(error, 1e-6, 0.03);
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public sealed class Bf16ParityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Generated_adapter_in_bfloat16_is_within_2_percent_of_float32()
+    public async Task Generated_adapter_in_bfloat16_is_within_3_percent_of_float32()
     {
         TorchRuntime.EnsureAvailable();
         var hypernetwork = Path.Combine(RepoRoot, "models", "t2l-tiny-recon");
@@ -127,7 +128,7 @@ public sealed class Bf16ParityTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"generated ΔW = B·A relative max error bf16 vs fp32: {worst:E3}");
-        Assert.InRange(worst, 1e-6, 0.02);
+        Assert.InRange(worst, 1e-6, 0.03); // measured 1.51e-2
     }
 
     [Fact]
@@ -139,7 +140,7 @@ public sealed class Bf16ParityTests(ITestOutputHelper output)
             var options = new LoraTrainerOptions
             {
                 BaseModel = TrainerFixtures.Stories260k,
-                Data = new TaskDataOptions { TasksDirectory = TrainerFixtures.TaskSuite, TrainTasks = ["add_one", "add_two"], ValidationExamplesPerTask = 0 },
+                Data = new TaskDataOptions { TasksDirectory = TrainerFixtures.TaskSuite, TrainTasks = ["add_one", "add_two"], ValidationExamplesPerTask = 2 },
                 Lora = new LoraAdapterOptions { Rank = 4, TargetModules = ["q_proj", "v_proj"] },
                 BatchSize = 4,
                 Loop = TrainerFixtures.Loop(work.File(dtype), steps: 3, learningRate: 1e-3),
@@ -157,7 +158,8 @@ public sealed class Bf16ParityTests(ITestOutputHelper output)
         Assert.Equal(fp32.Length, bf16.Length);
         for (var i = 0; i < fp32.Length; i++)
         {
-            Assert.InRange(Math.Abs(bf16[i] - fp32[i]) / fp32[i], 0, 0.02);
+            // Measured 0.08–0.12 % (the LoRA factors and optimizer stay float32; only the frozen base is bf16).
+            Assert.InRange(Math.Abs(bf16[i] - fp32[i]) / fp32[i], 1e-6, 0.003);
         }
     }
 }

@@ -22,7 +22,7 @@ public sealed class HypernetworkLoader(HubModelResolver? hub = null) : IHypernet
     /// <inheritdoc />
     /// <remarks>
     /// Checkpoints hold float32 weights (a few hundred MB at most, unlike a base model); the module is cast one
-    /// parameter at a time as <c>Module.to</c> does, so at most one parameter exists in both precisions.
+    /// parameter at a time (<see cref="HyperModulator.MoveTo"/>), so at most one parameter exists in both precisions.
     /// </remarks>
     public IHypernetwork Load(string directory, string? baseModelDirectory, Device device, ScalarType dtype, CancellationToken cancellationToken = default)
     {
@@ -32,15 +32,9 @@ public sealed class HypernetworkLoader(HubModelResolver? hub = null) : IHypernet
         var hypernetwork = HypernetworkCheckpoint.Load(directory, baseModelDirectory, _hub);
         try
         {
-            if (device.type != TorchSharp.DeviceType.CPU)
-            {
-                hypernetwork.Module.to(device);
-            }
-
-            if (dtype != ScalarType.Float32)
-            {
-                hypernetwork.Module.to(dtype);
-            }
+            hypernetwork.Module.MoveTo(
+                device.type == TorchSharp.DeviceType.CPU ? null : device,
+                dtype == ScalarType.Float32 ? null : dtype);
         }
         catch
         {

@@ -22,8 +22,8 @@ internal sealed class LoraFactorTable : Module
     }
 
     /// <summary>[L, r, in] for module <paramref name="module"/>.</summary>
-    public Tensor ForA(string module) => A[module];
+    public Tensor ForA(string module) => A.Get(module);
 
     /// <summary>[L, out, r] for module <paramref name="module"/>.</summary>
-    public Tensor ForB(string module) => B[module];
+    public Tensor ForB(string module) => B.Get(module);
 }

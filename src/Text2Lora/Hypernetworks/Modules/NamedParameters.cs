@@ -10,18 +10,20 @@ namespace Text2Lora.Hypernetworks.Modules;
 /// </summary>
 internal sealed class NamedParameters : Module
 {
-    private readonly Dictionary<string, Parameter> _byName = new(StringComparer.Ordinal);
-
     public NamedParameters(string name, IEnumerable<KeyValuePair<string, Tensor>> values, bool requiresGrad)
         : base(name)
     {
         foreach (var (key, value) in values)
         {
-            var parameter = new Parameter(value, requiresGrad);
-            register_parameter(key, parameter);
-            _byName[key] = parameter;
+            register_parameter(key, new Parameter(value, requiresGrad));
         }
     }
 
-    public Parameter this[string name] => _byName[name];
+    /// <summary>
+    /// The parameter registered as <paramref name="name"/>, looked up on each call: <c>Module.to(device or dtype)</c>
+    /// replaces registered parameters, so a cached reference would point at the disposed original. (A method, not an
+    /// indexer: TorchSharp's <c>to</c> indexes public properties by name and fails on an indexer's "Item".)
+    /// </summary>
+    public Parameter Get(string name) =>
+        get_parameter(name) ?? throw new KeyNotFoundException($"'{name}' is not a parameter of {GetName()}.");
 }
