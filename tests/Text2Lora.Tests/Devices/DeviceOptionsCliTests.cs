@@ -69,7 +69,7 @@ public sealed class DeviceOptionsCliTests
         using var work = new TempDirectory();
         foreach (var (option, value) in new[] { ("--device", "gpu"), ("--device", "cuda:x"), ("--dtype", "float64"), ("--dtype", "bf16") })
         {
-            var (code, output, error) = Invoke([.. Arguments(path, work.Path), option, value]);
+            var (code, output, error) = Cli.CliErrorOutputTests.Run([.. Arguments(path, work.Path), option, value]);
 
             Assert.Equal(CliErrors.UsageError, code);
             var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -86,7 +86,7 @@ public sealed class DeviceOptionsCliTests
     public void Dtype_is_refused_by_trainers_without_a_frozen_base_model(string path)
     {
         using var work = new TempDirectory();
-        var (code, _, error) = Invoke([.. Arguments(path, work.Path), "--dtype", "bfloat16"]);
+        var (code, _, error) = Cli.CliErrorOutputTests.Run([.. Arguments(path, work.Path), "--dtype", "bfloat16"]);
 
         Assert.Equal(CliErrors.UsageError, code);
         Assert.Contains("--dtype does not apply", error, StringComparison.Ordinal);
@@ -123,24 +123,5 @@ public sealed class DeviceOptionsCliTests
         Assert.StartsWith("error: CUDA was requested but is not available", line, StringComparison.Ordinal);
         Assert.Contains(OperatingSystem.IsWindows() ? "TorchSharp-cuda-windows" : "TorchSharp-cuda-linux", line, StringComparison.Ordinal);
         Assert.Contains("0.107.0", line, StringComparison.Ordinal);
-    }
-
-    private static (int Code, string Out, string Error) Invoke(string[] args)
-    {
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var code = Root().Parse(args).Invoke();
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
     }
 }
