@@ -16,10 +16,17 @@ using static TorchSharp.torch;
 // intermediate 1376, vocab 32000, fp32, random weights); 4 tasks × 1 example × 128 tokens (first 64 masked);
 // AdamW, NEFTune α=5, label smoothing 0.1. SFT: M hypernetwork (latent 128, head_in 512), LoRA r=8 on q_proj, v_proj.
 // Steps run through the real TrainingLoop; step times come from its metrics (checkpoint/validation off until the end).
-//   Text2Lora.Bench.Training [steps] [sft|lora|all]     (T2L_BENCH_THREADS=n to pin threads)
-// Run sft or lora alone for a peak RSS of that trainer only.
+//   Text2Lora.Bench.Training [steps] [sft|lora|all] [float32|bfloat16|both]     (T2L_BENCH_THREADS=n to pin threads)
+// Run sft or lora alone for a peak RSS of that trainer only. "both" runs the base model in fp32 and in bf16 (autocast:
+// frozen bf16 base, fp32 trainable weights and optimizer state, fp32 loss), alternating A B A B in one process so
+// that a busy machine slows both alike.
 var measured = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 var which = args.Length > 1 ? args[1] : "all";
+var dtypes = (args.Length > 2 ? args[2] : "float32") switch
+{
+    "both" => new[] { ScalarType.Float32, ScalarType.BFloat16, ScalarType.Float32, ScalarType.BFloat16 },
+    var name => [Text2Lora.Models.ModelDType.Parse(name)],
+};
 const int Warmup = 3;
 if (Environment.GetEnvironmentVariable("T2L_BENCH_THREADS") is { } threads)
 {
@@ -35,46 +42,60 @@ try
 {
     // The synthetic model has no tokenizer; examples are token ids already, the formatter is never used.
     var formatter = new PromptFormatter(TokenizerLoader.Load(Path.Combine(repo, "tests", "Text2Lora.Tests", "Fixtures", "stories260k", "model")), null);
-    using var baseModel = LoadedBaseModel.FromModel(LlamaFamilyModel.Load(modelDir), formatter, padTokenId: 0);
     var data = SyntheticTasks(8, 16);
     using var encoder = new MiniLmTaskEncoder();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS after setup (synthetic checkpoint written and loaded, MiniLM loaded): {PeakRssMiB():F0} MiB"));
+    var baseModels = dtypes.Distinct().ToDictionary(d => d, d => LoadedBaseModel.FromModel(LlamaFamilyModel.Load(modelDir, new ModelLoadOptions { DType = d }), formatter, padTokenId: 0));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS after setup (synthetic checkpoint written and loaded in {string.Join(", ", baseModels.Keys)}, MiniLM loaded): {PeakRssMiB():F0} MiB"));
     var lora = new LoraAdapterOptions { Rank = 8, Alpha = 16, Dropout = 0.05, TargetModules = ["q_proj", "v_proj"] };
+    var round = 0;
+    foreach (var dtype in dtypes)
+    {
+        var baseModel = baseModels[dtype];
+        var dtypeName = Text2Lora.Models.ModelDType.NameOf(dtype);
+        round++;
+        var sftOptions = new SftTrainerOptions
+        {
+            BaseModel = new BaseModelOptions { Directory = modelDir, DType = dtypeName },
+            Data = new TaskDataOptions { TasksDirectory = work, TrainTasks = [.. data.Train.Select(t => t.Name)] },
+            Lora = lora,
+            Hypernetwork = new HypernetworkOptions { Size = HypernetworkSize.M, LatentSize = 128, HeadInSize = 512 },
+            TasksPerBatch = 4,
+            ExamplesPerTask = 1,
+            LabelSmoothing = 0.1,
+            NeftuneNoiseAlpha = 5,
+            L2RegGeneratedWeights = 1e-3,
+            Loop = Loop(Path.Combine(work, $"sft-{round}"), Warmup + measured),
+        };
+        if (which is "all" or "sft")
+        {
+            using var sft = new SftTrainer(sftOptions, encoder).CreateObjective(baseModel, data, ownsBaseModel: false, CancellationToken.None);
+            Report($"SFT step, base {dtypeName} (M hypernetwork, 4 tasks × 1 × 128 tokens)", sftOptions.Loop, sft);
+            if (dtypes.Length == 1)
+            {
+                HypernetworkAlone(sft.Hypernetwork.Module, encoder.EmbeddingSize);
+            }
+        }
 
-    var sftOptions = new SftTrainerOptions
-    {
-        BaseModel = new BaseModelOptions { Directory = modelDir },
-        Data = new TaskDataOptions { TasksDirectory = work, TrainTasks = [.. data.Train.Select(t => t.Name)] },
-        Lora = lora,
-        Hypernetwork = new HypernetworkOptions { Size = HypernetworkSize.M, LatentSize = 128, HeadInSize = 512 },
-        TasksPerBatch = 4,
-        ExamplesPerTask = 1,
-        LabelSmoothing = 0.1,
-        NeftuneNoiseAlpha = 5,
-        L2RegGeneratedWeights = 1e-3,
-        Loop = Loop(Path.Combine(work, "sft"), Warmup + measured),
-    };
-    if (which is "all" or "sft")
-    {
-        using var sft = new SftTrainer(sftOptions, encoder).CreateObjective(baseModel, data, ownsBaseModel: false, CancellationToken.None);
-        Report("SFT step (M hypernetwork, 4 tasks × 1 × 128 tokens)", sftOptions.Loop, sft);
-        HypernetworkAlone(sft.Hypernetwork.Module, encoder.EmbeddingSize);
+        var loraOptions = new LoraTrainerOptions
+        {
+            BaseModel = new BaseModelOptions { Directory = modelDir, DType = dtypeName },
+            Data = sftOptions.Data,
+            Lora = lora,
+            BatchSize = 4,
+            LabelSmoothing = 0.1,
+            NeftuneNoiseAlpha = 5,
+            Loop = Loop(Path.Combine(work, $"lora-{round}"), Warmup + measured),
+        };
+        if (which is "all" or "lora")
+        {
+            using var plain = new LoraTrainer(loraOptions).CreateObjective(baseModel, data);
+            Report($"LoRA step, base {dtypeName} (4 × 128 tokens)", loraOptions.Loop, plain);
+        }
     }
 
-    var loraOptions = new LoraTrainerOptions
+    foreach (var model in baseModels.Values)
     {
-        BaseModel = new BaseModelOptions { Directory = modelDir },
-        Data = sftOptions.Data,
-        Lora = lora,
-        BatchSize = 4,
-        LabelSmoothing = 0.1,
-        NeftuneNoiseAlpha = 5,
-        Loop = Loop(Path.Combine(work, "lora"), Warmup + measured),
-    };
-    if (which is "all" or "lora")
-    {
-        using var plain = new LoraTrainer(loraOptions).CreateObjective(baseModel, data);
-        Report("LoRA step (4 × 128 tokens)", loraOptions.Loop, plain);
+        model.Dispose();
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS (whole process): {PeakRssMiB():F0} MiB"));

@@ -2,8 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Text2Lora.Bench;
 
-// One command: `dotnet run -c Release --project bench/Text2Lora.Bench -- model` (see docs/benchmarks.md).
-// `rss` is the child mode used to measure peak memory of loading in a fresh process.
+// One command each (see docs/benchmarks.md):
+//   Text2Lora.Bench model   fp32 prefill/decode table, then peak RSS of loading a ~100M bf16 checkpoint
+//   Text2Lora.Bench bf16    peak RSS of loading a 1.1B bf16 checkpoint (written sharded to the temp folder, 2.2 GB
+//                           of disk) in a fresh process and its bf16 decode speed; fp32 vs bf16 decode on a small model
+// `rss <dir> <decode tokens>` is the child mode that measures one load in a fresh process.
 var mode = args.Length > 0 ? args[0] : "model";
 switch (mode)
 {
@@ -14,23 +17,31 @@ switch (mode)
             Console.WriteLine();
         }
 
-        var checkpoint = LoadMemoryBenchmark.WriteCheckpoint();
-        try
-        {
-            RunChild($"rss \"{checkpoint}\"");
-        }
-        finally
-        {
-            Directory.Delete(checkpoint, recursive: true);
-        }
-
+        InChild(LoadMemoryBenchmark.WriteSmallCheckpoint(), decodeTokens: 0);
+        return 0;
+    case "bf16":
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}"));
+        InChild(LoadMemoryBenchmark.WriteLargeCheckpoint(), decodeTokens: 16);
+        DTypeDecodeBenchmark.Run();
         return 0;
     case "rss":
-        LoadMemoryBenchmark.Run(args[1]);
+        LoadMemoryBenchmark.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Text2Lora.Bench [model]");
+        Console.Error.WriteLine("usage: Text2Lora.Bench [model|bf16]");
         return 2;
+}
+
+static void InChild(string checkpoint, int decodeTokens)
+{
+    try
+    {
+        RunChild(string.Create(CultureInfo.InvariantCulture, $"rss \"{checkpoint}\" {decodeTokens}"));
+    }
+    finally
+    {
+        Directory.Delete(checkpoint, recursive: true);
+    }
 }
 
 static void RunChild(string childMode)

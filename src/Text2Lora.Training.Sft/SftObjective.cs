@@ -103,7 +103,7 @@ internal sealed class SftObjective(
             m => m,
             m => (generated.A(m).index_select(0, rowTask), generated.B(m).index_select(0, rowTask)),
             StringComparer.Ordinal);
-        using var adapters = ActiveAdapters.PerSequenceStacked(hypernetwork.Targets, stacked, hypernetwork.AdapterConfig.ScalingFor, dropout);
+        using var adapters = ActiveAdapters.PerSequenceStacked(hypernetwork.Targets, stacked, hypernetwork.AdapterConfig.ScalingFor, dropout, baseModel.Model.DType);
         return batch.Loss(baseModel.Model, adapters, labelSmoothing, neftune, options.LossReduction).MoveToOuterDisposeScope();
     }
 }

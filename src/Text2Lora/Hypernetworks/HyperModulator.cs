@@ -135,24 +135,17 @@ public sealed partial class HyperModulator : Module
     }
 
     /// <summary>
-    /// Moves every parameter and buffer to <paramref name="device"/> and/or casts the floating-point ones to
-    /// <paramref name="dtype"/>, one tensor at a time. Use it instead of <c>Module.to</c>: TorchSharp 0.107's
-    /// <c>to</c> throws on <c>ModuleDict</c> (its two indexers are both public properties named "Item"), so each module
-    /// without children is converted on its own (this module holds no tensors of its own).
+    /// Moves every parameter and buffer to <paramref name="device"/>, one tensor at a time (a dtype change is
+    /// <see cref="T2LHypernetwork.ToDType"/>). Use it instead of <c>Module.to</c>: TorchSharp 0.107's <c>to</c> throws on
+    /// <c>ModuleDict</c> (its two indexers are both public properties named "Item"), so each module without children
+    /// is moved on its own (this module holds no tensors of its own).
     /// </summary>
-    public void MoveTo(Device? device, ScalarType? dtype = null)
+    public void MoveTo(Device device)
     {
+        ArgumentNullException.ThrowIfNull(device);
         foreach (var (_, module) in named_modules().Where(m => !m.module.named_children().Any()).ToList())
         {
-            if (device is not null)
-            {
-                module.to(device);
-            }
-
-            if (dtype is { } type)
-            {
-                module.to(type);
-            }
+            module.to(device);
         }
     }
 

@@ -1,5 +1,6 @@
 using Text2Lora.Abstractions;
 using Text2Lora.Lora;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Hypernetworks;
@@ -43,6 +44,53 @@ public sealed class T2LHypernetwork : IHypernetwork
     /// <summary>The network (for training: switch it to train mode and use <see cref="HyperModulator.Forward(Tensor)"/>).</summary>
     public HyperModulator Module { get; }
 
+    /// <summary>The dtype the network computes in: float32 unless it was made by <see cref="ToDType"/>.</summary>
+    public ScalarType DType => Module.parameters().First().dtype;
+
+    /// <summary>
+    /// A copy of this hypernetwork whose weights are <paramref name="dtype"/> (float32, bfloat16 or float16), so that
+    /// generation computes in it (bf16 runs the heads' GEMMs at about twice the fp32 rate on CPUs with AVX-512 BF16
+    /// or AMX). The generated adapters stay float32 either way: PEFT creates LoRA weights in fp32 and, with its
+    /// default <c>autocast_adapter_dtype</c>, upcasts half-precision adapter weights to fp32 on load. For inference;
+    /// training keeps fp32 master weights. The caller owns both hypernetworks (dispose this one when only the copy
+    /// is needed). TorchSharp's <c>Module.to(dtype)</c> cannot convert this module (it fails on the head dictionary),
+    /// so the copy is built in <paramref name="dtype"/> and the weights are copied in, rounding once.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="dtype"/> is not float32, bfloat16 or float16.</exception>
+    public T2LHypernetwork ToDType(ScalarType dtype)
+    {
+        _ = Models.ModelDType.NameOf(dtype);
+        var device = Module.parameters().First().device;
+        HyperModulator module;
+        // The module creates its weights in the default dtype; set it only while building the copy.
+        var previous = get_default_dtype();
+        set_default_dtype(dtype);
+        try
+        {
+            module = new HyperModulator(Module.Architecture, Module.Rank, Module.LayerCount, Module.TargetModules);
+        }
+        finally
+        {
+            set_default_dtype(previous);
+        }
+
+        try
+        {
+            if (device.type != DeviceType.CPU)
+            {
+                module.MoveTo(device);
+            }
+
+            module.LoadTensors(Module.state_dict(), "the converted hypernetwork");
+            return new T2LHypernetwork(module, AdapterConfig.Clone(), Targets, EncoderId, BaseModelId) { DescriptionFormat = DescriptionFormat };
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+
     /// <inheritdoc />
     public int TaskEmbeddingSize => Module.Architecture.TaskEmbeddingSize;
 
@@ -73,9 +121,27 @@ public sealed class T2LHypernetwork : IHypernetwork
         // Embeddings usually come from a CPU encoder; the module may live on another device.
         var device = Module.parameters().First().device;
         using var onDevice = taskEmbeddings.device == device ? null : taskEmbeddings.to(device);
-        using var output = Module.Generate(onDevice ?? taskEmbeddings);
+        using var output = AdapterPrecision(Module.Generate(onDevice ?? taskEmbeddings));
         cancellationToken.ThrowIfCancellationRequested();
         return Split(output, taskEmbeddings.shape[0]);
+    }
+
+    /// <summary>The factors in float32, the dtype of PEFT adapter weights (see <see cref="ToDType"/>); takes ownership of <paramref name="output"/>.</summary>
+    private static HypernetworkOutput AdapterPrecision(HypernetworkOutput output)
+    {
+        if (output.A(output.Modules[0]).dtype == ScalarType.Float32)
+        {
+            return output;
+        }
+
+        using (output)
+        {
+            var factors = output.Modules.ToDictionary(
+                m => m,
+                m => (output.A(m).to_type(ScalarType.Float32), output.B(m).to_type(ScalarType.Float32)),
+                StringComparer.Ordinal);
+            return new HypernetworkOutput(output.Modules, factors);
+        }
     }
 
     /// <summary>Cuts [N, L, ...] factors into one adapter per task with a <see cref="LoraWeights"/> per module path.</summary>

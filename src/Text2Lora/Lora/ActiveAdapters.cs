@@ -131,7 +131,12 @@ public sealed class ActiveAdapters : IDisposable
     /// <param name="factors">Stacked factors per target module name.</param>
     /// <param name="scalingFor">PEFT scaling of a module path (e.g. <see cref="LoraConfig.ScalingFor"/>).</param>
     /// <param name="dropout">LoRA dropout on each branch's input (training only; 0: none).</param>
-    public static ActiveAdapters PerSequenceStacked(LoraTargetDescription targets, IReadOnlyDictionary<string, (Tensor A, Tensor B)> factors, Func<string, double> scalingFor, double dropout = 0)
+    /// <param name="dtype">
+    /// The base model's compute dtype when it differs from the stacks' (fp32 hypernetwork output on a bf16 base): the
+    /// stacks are cast once, differentiably, so the LoRA branch computes in the base model's dtype while gradients
+    /// reach the fp32 producer — autocast at the adapter boundary, as <c>torch.autocast</c> casts a matmul's operands.
+    /// </param>
+    public static ActiveAdapters PerSequenceStacked(LoraTargetDescription targets, IReadOnlyDictionary<string, (Tensor A, Tensor B)> factors, Func<string, double> scalingFor, double dropout = 0, ScalarType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(factors);
@@ -142,8 +147,10 @@ public sealed class ActiveAdapters : IDisposable
         var modules = new Dictionary<string, LoraFactors>(StringComparer.Ordinal);
         try
         {
-            foreach (var (name, (a, b)) in factors)
+            foreach (var (name, (stackedA, stackedB)) in factors)
             {
+                var a = Convert(stackedA, device: null, dtype, owned);
+                var b = Convert(stackedB, device: null, dtype, owned);
                 var module = targets.Get(name);
                 if (a.dim() != 4 || b.dim() != 4 || a.shape[1] != targets.LayerCount || b.shape[1] != targets.LayerCount
                     || a.shape[3] != module.InFeatures || b.shape[2] != module.OutFeatures || a.shape[2] != b.shape[3] || a.shape[0] != b.shape[0])

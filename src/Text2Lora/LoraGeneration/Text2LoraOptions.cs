@@ -39,7 +39,7 @@ public sealed class Text2LoraOptions
     /// <summary>
     /// The precision the hypernetwork and the description encoder are loaded in: <c>float32</c> (default),
     /// <c>bfloat16</c> or <c>float16</c> (see <see cref="Models.ModelDType"/>); weights are cast while loading.
-    /// Generated adapters come out in this precision. With <c>float32</c> the encoder keeps the reference's precision
+    /// Generated adapters stay float32 (the dtype of PEFT adapter weights). With <c>float32</c> the encoder keeps the reference's precision
     /// (<see cref="Encoders.TaskEncoderChoice.DType"/>: gte in float32, a base-model encoder in bfloat16).
     /// </summary>
     [Required]

@@ -121,7 +121,7 @@ public sealed class Bf16ParityTests(ITestOutputHelper output)
         var worst = 0.0;
         foreach (var (path, weights) in fp32.Modules)
         {
-            Assert.Equal(ScalarType.BFloat16, bf16.Modules[path].A.dtype);
+            Assert.Equal(ScalarType.Float32, bf16.Modules[path].A.dtype); // adapters are PEFT's float32 whatever the hypernetwork computes in
             using var deltaFp32 = weights.B.matmul(weights.A);
             using var deltaBf16 = bf16.Modules[path].B.to_type(ScalarType.Float32).matmul(bf16.Modules[path].A.to_type(ScalarType.Float32));
             worst = Math.Max(worst, RelativeMaxError(deltaFp32, deltaBf16));

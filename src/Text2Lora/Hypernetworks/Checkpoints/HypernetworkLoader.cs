@@ -21,8 +21,8 @@ public sealed class HypernetworkLoader(HubModelResolver? hub = null) : IHypernet
 
     /// <inheritdoc />
     /// <remarks>
-    /// Checkpoints hold float32 weights (a few hundred MB at most, unlike a base model); the module is cast one
-    /// parameter at a time (<see cref="HyperModulator.MoveTo"/>), so at most one parameter exists in both precisions.
+    /// Checkpoints hold float32 weights (a few hundred MB at most, unlike a base model); the float32 network is
+    /// converted by <see cref="T2LHypernetwork.ToDType"/> and then freed. Generated adapters stay float32 (PEFT's dtype).
     /// </remarks>
     public IHypernetwork Load(string directory, string? baseModelDirectory, Device device, ScalarType dtype, CancellationToken cancellationToken = default)
     {
@@ -32,9 +32,17 @@ public sealed class HypernetworkLoader(HubModelResolver? hub = null) : IHypernet
         var hypernetwork = HypernetworkCheckpoint.Load(directory, baseModelDirectory, _hub);
         try
         {
-            hypernetwork.Module.MoveTo(
-                device.type == TorchSharp.DeviceType.CPU ? null : device,
-                dtype == ScalarType.Float32 ? null : dtype);
+            if (device.type != TorchSharp.DeviceType.CPU)
+            {
+                hypernetwork.Module.MoveTo(device);
+            }
+
+            if (dtype != ScalarType.Float32)
+            {
+                var converted = hypernetwork.ToDType(dtype);
+                hypernetwork.Dispose();
+                return converted;
+            }
         }
         catch
         {

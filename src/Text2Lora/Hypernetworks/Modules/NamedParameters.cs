@@ -20,10 +20,10 @@ internal sealed class NamedParameters : Module
     }
 
     /// <summary>
-    /// The parameter registered as <paramref name="name"/>, looked up on each call: <c>Module.to(device or dtype)</c>
-    /// replaces registered parameters, so a cached reference would point at the disposed original. (A method, not an
-    /// indexer: TorchSharp's <c>to</c> indexes public properties by name and fails on an indexer's "Item".)
+    /// The parameter registered as <paramref name="name"/>, looked up on every call: a dtype or device conversion
+    /// (<c>Module.to</c>) replaces registered parameters, and a cached reference would go on reading the old one. A
+    /// method, not an indexer: <c>Module.to</c> reflects over properties and trips over an indexer's name.
     /// </summary>
     public Parameter Get(string name) =>
-        get_parameter(name) ?? throw new KeyNotFoundException($"'{name}' is not a parameter of {GetName()}.");
+        get_parameter(name) ?? throw new KeyNotFoundException($"No parameter '{name}'.");
 }

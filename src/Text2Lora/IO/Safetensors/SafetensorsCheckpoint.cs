@@ -68,6 +68,9 @@ public sealed class SafetensorsCheckpoint : IDisposable
     public Tensor ReadTensor(string name, Device? device = null, ScalarType? dtype = null) =>
         FileOf(name).ReadTensor(name, device, dtype);
 
+    /// <summary>Copies one tensor into a preallocated one, converting chunk by chunk (see <see cref="SafetensorsFile.ReadInto"/>).</summary>
+    public void ReadInto(string name, Tensor destination) => FileOf(name).ReadInto(name, destination);
+
     private SafetensorsFile FileOf(string name)
     {
         if (!_shardOf.TryGetValue(name, out var shard))

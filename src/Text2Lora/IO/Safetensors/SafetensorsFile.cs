@@ -6,12 +6,15 @@ namespace Text2Lora.IO.Safetensors;
 
 /// <summary>
 /// A validated, memory-mapped safetensors file. Opening reads and checks only the header; each tensor is
-/// copied once, straight from the mapped file into a fresh tensor, when it is asked for. Each copy maps only that
-/// tensor's bytes and unmaps them afterwards, so the file's pages do not stay in the process's resident set while a
-/// checkpoint loads (peak RSS ≈ the weights plus one tensor, not the weights plus the whole file).
+/// copied once, straight from the mapped file into a fresh tensor or into a preallocated one, when it is asked for.
+/// Each copy maps one chunk of the tensor's bytes at a time and unmaps it afterwards, so the file's pages do not
+/// stay in the process's resident set while a checkpoint loads (peak RSS ≈ the weights plus two chunks).
 /// </summary>
 public sealed class SafetensorsFile : IDisposable
 {
+    /// <summary>How much of the file is mapped at once while a tensor is copied (16 MiB).</summary>
+    internal const long ChunkBytes = 16L << 20;
+
     private readonly SafetensorsHeader _header;
     private readonly Dictionary<string, SafetensorsTensorInfo> _byName;
     private readonly MemoryMappedFile? _map;
@@ -90,7 +93,7 @@ public sealed class SafetensorsFile : IDisposable
         var info = GetInfo(name);
         using var scope = NewDisposeScope();
         var tensor = empty(info.Shape, info.ScalarType);
-        CopyInto(info, tensor);
+        ReadInto(name, tensor);
         if (dtype is { } type && type != info.ScalarType)
         {
             tensor = tensor.to_type(type);
@@ -102,6 +105,66 @@ public sealed class SafetensorsFile : IDisposable
         }
 
         return tensor.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Copies tensor <paramref name="name"/> into <paramref name="destination"/> (same shape, contiguous; any dtype
+    /// and device: the values are converted on the way) without a full-size temporary: the file is mapped
+    /// <see cref="ChunkBytes"/> at a time and each chunk goes straight into its slice of the destination (through a
+    /// chunk-sized staging tensor when the dtype or device differs). So loading a bf16 model needs the bf16 weights
+    /// plus two chunks, never an fp32 or second copy, and the file's pages leave the resident set chunk by chunk.
+    /// </summary>
+    /// <exception cref="ArgumentException">The destination's shape differs or it is not contiguous.</exception>
+    public unsafe void ReadInto(string name, Tensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var info = GetInfo(name);
+        if (!info.Shape.SequenceEqual(destination.shape) || !destination.is_contiguous())
+        {
+            throw new ArgumentException($"Tensor '{name}' of '{FilePath}' is [{string.Join(", ", info.Shape)}]; the destination must be a contiguous tensor of that shape, got [{string.Join(", ", destination.shape)}].", nameof(destination));
+        }
+
+        if (info.ByteLength == 0)
+        {
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed || _map is null, this);
+        var elements = destination.NumberOfElements;
+        var elementSize = info.ByteLength / elements;
+        var chunkElements = Math.Max(1, ChunkBytes / elementSize);
+        var direct = destination.device_type == DeviceType.CPU && destination.dtype == info.ScalarType;
+        using var staging = direct ? null : empty(Math.Min(chunkElements, elements), info.ScalarType);
+        using var flat = destination.view(-1);
+        using var noGrad = no_grad();
+        for (long start = 0; start < elements; start += chunkElements)
+        {
+            var count = Math.Min(chunkElements, elements - start);
+            using var target = flat.narrow(0, start, count);
+            using var view = _map.CreateViewAccessor(_header.DataStart + info.Begin + (start * elementSize), count * elementSize, MemoryMappedFileAccess.Read);
+            var handle = view.SafeMemoryMappedViewHandle;
+            byte* basePointer = null;
+            handle.AcquirePointer(ref basePointer);
+            try
+            {
+                // The view starts at the page boundary at or before the chunk: PointerOffset corrects for it.
+                var source = new ReadOnlySpan<byte>(basePointer + view.PointerOffset, (int)(count * elementSize));
+                if (direct)
+                {
+                    source.CopyTo(target.bytes);
+                }
+                else
+                {
+                    using var stage = staging!.narrow(0, 0, count);
+                    source.CopyTo(stage.bytes);
+                    target.copy_(stage);
+                }
+            }
+            finally
+            {
+                handle.ReleasePointer();
+            }
+        }
     }
 
     /// <summary>Reads every tensor (header order) into a dictionary the caller owns.</summary>
@@ -126,38 +189,6 @@ public sealed class SafetensorsFile : IDisposable
         }
 
         return result;
-    }
-
-    private unsafe void CopyInto(SafetensorsTensorInfo info, Tensor tensor)
-    {
-        if (info.ByteLength == 0)
-        {
-            return;
-        }
-
-        ObjectDisposedException.ThrowIf(_disposed || _map is null, this);
-        using var view = _map.CreateViewAccessor(_header.DataStart + info.Begin, info.ByteLength, MemoryMappedFileAccess.Read);
-        var handle = view.SafeMemoryMappedViewHandle;
-        byte* basePointer = null;
-        handle.AcquirePointer(ref basePointer);
-        try
-        {
-            // The view starts at the page boundary at or before the tensor: PointerOffset corrects for it.
-            var source = basePointer + view.PointerOffset;
-            var elementSize = info.ByteLength / tensor.NumberOfElements;
-            var chunkElements = (1L << 30) / elementSize;
-            using var flat = tensor.view(-1);
-            for (long start = 0; start < tensor.NumberOfElements; start += chunkElements)
-            {
-                var count = Math.Min(chunkElements, tensor.NumberOfElements - start);
-                using var slice = flat.narrow(0, start, count);
-                new ReadOnlySpan<byte>(source + (start * elementSize), (int)(count * elementSize)).CopyTo(slice.bytes);
-            }
-        }
-        finally
-        {
-            handle.ReleasePointer();
-        }
     }
 
     /// <inheritdoc />

@@ -15,16 +15,43 @@ public static class SafetensorsWriter
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        var ordered = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
-        var duplicate = ordered.GroupBy(kv => kv.Key).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
+        var byName = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in tensors)
         {
-            throw new ArgumentException($"Tensor name '{duplicate.Key}' is given more than once.", nameof(tensors));
+            if (!byName.TryAdd(name, tensor))
+            {
+                throw new ArgumentException($"Tensor name '{name}' is given more than once.", nameof(tensors));
+            }
         }
 
-        if (ordered.Any(kv => kv.Key == "__metadata__"))
+        WriteCore(path, byName.Select(kv => new SafetensorsTensorLayout(kv.Key, kv.Value.dtype, kv.Value.shape)), name => (byName[name], Owned: false), metadata, nameof(tensors));
+    }
+
+    /// <summary>
+    /// Writes a file whose tensors are produced one at a time, in ordinal name order, while the file is written:
+    /// only one of them is in memory at once (e.g. a checkpoint larger than RAM). <paramref name="produce"/> must
+    /// return a tensor of the declared dtype and shape; the writer disposes it after writing.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is repeated or reserved, or a produced tensor does not match its layout.</exception>
+    public static void Write(string path, IEnumerable<SafetensorsTensorLayout> layout, Func<string, Tensor> produce, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(produce);
+        WriteCore(path, layout, name => (produce(name), Owned: true), metadata, nameof(layout));
+    }
+
+    private static void WriteCore(string path, IEnumerable<SafetensorsTensorLayout> layout, Func<string, (Tensor Tensor, bool Owned)> tensorOf, IReadOnlyDictionary<string, string>? metadata, string argument)
+    {
+        var ordered = layout.OrderBy(entry => entry.Name, StringComparer.Ordinal).ToList();
+        var duplicate = ordered.GroupBy(entry => entry.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
         {
-            throw new ArgumentException("'__metadata__' is reserved and cannot be a tensor name.", nameof(tensors));
+            throw new ArgumentException($"Tensor name '{duplicate.Key}' is given more than once.", argument);
+        }
+
+        if (ordered.Any(entry => entry.Name == "__metadata__"))
+        {
+            throw new ArgumentException("'__metadata__' is reserved and cannot be a tensor name.", argument);
         }
 
         var header = BuildHeader(ordered, metadata);
@@ -34,14 +61,30 @@ public static class SafetensorsWriter
             BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
             stream.Write(prefix);
             stream.Write(header);
-            foreach (var (_, tensor) in ordered)
+            foreach (var entry in ordered)
             {
-                WriteData(stream, tensor);
+                var (tensor, owned) = tensorOf(entry.Name);
+                try
+                {
+                    if (tensor.dtype != entry.DType || !tensor.shape.SequenceEqual(entry.Shape))
+                    {
+                        throw new ArgumentException($"Tensor '{entry.Name}' was declared {entry.DType} [{string.Join(", ", entry.Shape)}] but is {tensor.dtype} [{string.Join(", ", tensor.shape)}].", argument);
+                    }
+
+                    WriteData(stream, tensor);
+                }
+                finally
+                {
+                    if (owned)
+                    {
+                        tensor.Dispose();
+                    }
+                }
             }
         });
     }
 
-    private static byte[] BuildHeader(List<KeyValuePair<string, Tensor>> ordered, IReadOnlyDictionary<string, string>? metadata)
+    private static byte[] BuildHeader(List<SafetensorsTensorLayout> ordered, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -59,13 +102,13 @@ public static class SafetensorsWriter
             }
 
             long offset = 0;
-            foreach (var (name, tensor) in ordered)
+            foreach (var entry in ordered)
             {
-                var length = tensor.NumberOfElements * tensor.ElementSize;
-                json.WriteStartObject(name);
-                json.WriteString("dtype", SafetensorsDType.NameOf(tensor.dtype));
+                var length = entry.ByteLength;
+                json.WriteStartObject(entry.Name);
+                json.WriteString("dtype", SafetensorsDType.NameOf(entry.DType));
                 json.WriteStartArray("shape");
-                foreach (var dim in tensor.shape)
+                foreach (var dim in entry.Shape)
                 {
                     json.WriteNumberValue(dim);
                 }

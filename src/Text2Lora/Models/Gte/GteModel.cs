@@ -275,7 +275,7 @@ public sealed class GteModel : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var key = prefix + name;
-            CheckpointParameter.CopyInto(checkpoint, directory, key, parameter, DType);
+            CheckpointParameter.CopyInto(checkpoint, directory, key, parameter);
         }
     }
 }

@@ -9,7 +9,7 @@ internal static class CheckpointParameter
     private static readonly ScalarType[] SupportedDTypes = [ScalarType.Float32, ScalarType.BFloat16, ScalarType.Float16];
 
     /// <exception cref="ModelFormatException">The tensor is missing, has another shape or an unsupported dtype; names the key.</exception>
-    public static void CopyInto(SafetensorsCheckpoint checkpoint, string directory, string key, Tensor parameter, ScalarType dtype)
+    public static void CopyInto(SafetensorsCheckpoint checkpoint, string directory, string key, Tensor parameter)
     {
         if (!checkpoint.Contains(key))
         {
@@ -28,8 +28,7 @@ internal static class CheckpointParameter
             throw new ModelFormatException(directory, key, $"tensor '{key}' is {info.DType}; only F32, BF16 and F16 weights are supported.");
         }
 
-        using var noGrad = no_grad();
-        using var loaded = checkpoint.ReadTensor(key, null, dtype);
-        parameter.copy_(loaded);
+        // Straight into the parameter, converted chunk by chunk: no full-size temporary in the file's or any dtype.
+        checkpoint.ReadInto(key, parameter);
     }
 }

@@ -215,7 +215,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         foreach (var (key, parameter) in parameters)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            CheckpointParameter.CopyInto(checkpoint, directory, key, parameter, DType);
+            CheckpointParameter.CopyInto(checkpoint, directory, key, parameter);
         }
     }
 
