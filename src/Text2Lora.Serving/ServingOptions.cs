@@ -2,8 +2,8 @@ namespace Text2Lora.Serving;
 
 /// <summary>
 /// What <c>t2l serve</c> (or an application calling <see cref="ServingServiceCollectionExtensions.AddText2LoraServing"/>)
-/// serves and the limits it enforces. Model locations are plain folders; resolving hub ids (and choosing a device or
-/// dtype) happens before these options are filled, so this is the seam where those features plug in.
+/// serves and the limits it enforces. Model locations are plain folders (hub ids are resolved before these options are
+/// filled); <see cref="Device"/> and <see cref="DType"/> choose where and in which precision the models run.
 /// </summary>
 public sealed class ServingOptions
 {
@@ -12,6 +12,12 @@ public sealed class ServingOptions
 
     /// <summary>The T2L hypernetwork folder that generates adapters for <see cref="ModelDirectory"/>.</summary>
     public string HypernetworkDirectory { get; set; } = "";
+
+    /// <summary>Where the models run: <c>cpu</c> (default), <c>cuda</c> or <c>cuda:N</c>.</summary>
+    public string Device { get; set; } = Runtime.ComputeDevice.Cpu;
+
+    /// <summary>The precision the base model and the hypernetwork are loaded in: <c>float32</c> (default), <c>bfloat16</c> or <c>float16</c>.</summary>
+    public string DType { get; set; } = Models.ModelDType.Float32;
 
     /// <summary>When set, every <c>/v1</c> request must carry <c>Authorization: Bearer {ApiKey}</c> (else 401).</summary>
     public string? ApiKey { get; set; }
@@ -58,6 +64,16 @@ public sealed class ServingOptions
             {
                 throw new ArgumentException($"ServingOptions.{name} '{value}' is not an existing folder.", name);
             }
+        }
+
+        if (!Runtime.ComputeDevice.TryParse(Device, out _))
+        {
+            throw new ArgumentException($"ServingOptions.{nameof(Device)} '{Device}' is not a device: use {Runtime.ComputeDevice.Syntax}.", nameof(Device));
+        }
+
+        if (!Models.ModelDType.TryParse(DType, out _))
+        {
+            throw new ArgumentException($"ServingOptions.{nameof(DType)} '{DType}' is not a dtype: use {string.Join(", ", Models.ModelDType.Names)}.", nameof(DType));
         }
 
         foreach (var (name, value) in new[]

@@ -39,7 +39,8 @@ internal sealed class ReconstructionObjective(
         }).ToList();
 
         var taskEmbeddings = stack(rows);
-        var index = tensor(chosen.Select(k => (long)k).ToArray());
+        // The chosen rows' indices are the only per-step upload (K int64s, as token ids are for SFT).
+        var index = tensor(chosen.Select(k => (long)k).ToArray(), device: taskEmbeddings.device);
         using var predicted = hypernetwork.Module.Forward(taskEmbeddings);
         var perModule = predicted.Modules.Select(module =>
         {

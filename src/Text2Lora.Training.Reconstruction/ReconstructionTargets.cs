@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Training.Reconstruction;
@@ -18,7 +19,34 @@ internal sealed class ReconstructionTargets : IDisposable
     private readonly Dictionary<string, (Tensor First, Tensor? Second)> _targets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (Tensor MeanA, Tensor MeanB, Tensor StdA, Tensor StdB)> _statistics = new(StringComparer.Ordinal);
 
-    public ReconstructionTargets(AdapterLibrary library, AdapterLibrary? multiTask, ReconstructionTrainerOptions options)
+    /// <summary>Computes the targets on the CPU and keeps them on <paramref name="device"/> (default: CPU), where training reads them every step.</summary>
+    public ReconstructionTargets(AdapterLibrary library, AdapterLibrary? multiTask, ReconstructionTrainerOptions options, Device? device = null)
+    {
+        Compute(library, multiTask, options);
+        if (device is not null && device.type != DeviceType.CPU)
+        {
+            foreach (var name in _targets.Keys.ToList())
+            {
+                var (first, second) = _targets[name];
+                _targets[name] = (MoveTo(first, device), second is null ? null : MoveTo(second, device));
+            }
+
+            foreach (var name in _statistics.Keys.ToList())
+            {
+                var (meanA, meanB, stdA, stdB) = _statistics[name];
+                _statistics[name] = (MoveTo(meanA, device), MoveTo(meanB, device), MoveTo(stdA, device), MoveTo(stdB, device));
+            }
+        }
+    }
+
+    private static Tensor MoveTo(Tensor tensor, Device device)
+    {
+        var moved = tensor.to(device);
+        tensor.Dispose();
+        return moved;
+    }
+
+    private void Compute(AdapterLibrary library, AdapterLibrary? multiTask, ReconstructionTrainerOptions options)
     {
         foreach (var module in library.Targets.Modules)
         {

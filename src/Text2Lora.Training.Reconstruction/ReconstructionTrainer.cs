@@ -3,6 +3,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks;
+using Text2Lora.IO.Hub;
+using Text2Lora.Runtime;
+using TorchSharp;
 using Text2Lora.Models.Llama;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
@@ -68,13 +71,15 @@ public sealed class ReconstructionTrainer : ITrainer
 
                 return (task, TaskFolderReader.ReadDescriptions(Path.Combine(folder, TaskFolderReader.MetadataFileName)));
             }).ToList();
-            var modelShapes = LlamaFamilyConfig.Load(_options.BaseModelDirectory).LoraTargets();
+            var device = _options.Loop.TrainingDevice;
+            TorchRuntime.EnsureAvailable(device);
+            var modelShapes = LlamaFamilyConfig.Load(ConfigPaths.LocalModelFolder(_options.BaseModelDirectory, ModelFileKind.ModelConfig, cancellationToken)).LoraTargets();
             var library = Own(AdapterLibrary.Load(_options.AdaptersDirectory, _options.Tasks, modelShapes));
             var multiTask = _options.MultiTaskLoraDirectory is { } mtFolder ? Own(library.LoadMatching(mtFolder, modelShapes)) : null;
-            var targets = Own(new ReconstructionTargets(library, multiTask, _options));
+            var targets = Own(new ReconstructionTargets(library, multiTask, _options, device));
             var encoder = _encoder ?? Own(TrainingTaskEncoder.Load(
-                _encoderChoice, new TaskEncoderLoadContext { BaseModelDirectory = _options.BaseModelDirectory }, _logger, cancellationToken));
-            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, descriptions, _options.DescriptionsPerTask, cancellationToken));
+                _encoderChoice, new TaskEncoderLoadContext { BaseModelDirectory = _options.BaseModelDirectory, Device = device }, _logger, cancellationToken));
+            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, descriptions, _options.DescriptionsPerTask, cancellationToken, device));
             _logger.LogInformation("T2L reconstruction of {Tasks} adapters (rank {Rank}, modules {Modules}), {Size} hypernetwork, {Target} targets.",
                 _options.Tasks.Count, library.Config.R, string.Join(", ", library.Targets.Modules.Select(m => m.Name)), _options.Hypernetwork.Size,
                 !_options.Factorized ? "ΔW" : _options.PredictZScore ? "z-scored factor" : "factor");
@@ -103,6 +108,12 @@ public sealed class ReconstructionTrainer : ITrainer
                 // Generation adds it back after de-normalising (the reference's AB_offset in convert_to_raw_scale).
                 using var scope = TorchSharp.torch.NewDisposeScope();
                 hypernetwork.Module.SetFactorOffset(multiTask.Targets.Modules.ToDictionary(m => m.Name, m => (multiTask[m.Name].A[0], multiTask[m.Name].B[0]), StringComparer.Ordinal));
+            }
+
+            if (device.type != DeviceType.CPU)
+            {
+                // Initialised on the CPU from the seeded global generator, then moved once with its statistics buffers.
+                hypernetwork.Module.MoveTo(device);
             }
 
             return new ReconstructionObjective(_options.Tasks, embeddings, targets, hypernetwork, _options, owned);

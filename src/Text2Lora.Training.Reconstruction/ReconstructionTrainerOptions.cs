@@ -100,7 +100,7 @@ public sealed class ReconstructionTrainerOptions : IConfigFilePaths, IValidatabl
     /// <inheritdoc />
     public void ResolvePaths(string baseDirectory)
     {
-        BaseModelDirectory = ConfigPaths.Resolve(BaseModelDirectory, baseDirectory);
+        BaseModelDirectory = ConfigPaths.ResolveModel(BaseModelDirectory, baseDirectory);
         AdaptersDirectory = ConfigPaths.Resolve(AdaptersDirectory, baseDirectory);
         TasksDirectory = ConfigPaths.Resolve(TasksDirectory, baseDirectory);
         Encoder = TrainingTaskEncoder.ResolvePath(Encoder, baseDirectory);

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks;
+using Text2Lora.Runtime;
+using TorchSharp;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Encoders;
@@ -53,7 +55,9 @@ public sealed class SftTrainer : ITrainer
     /// </summary>
     internal SftObjective CreateObjective(CancellationToken cancellationToken)
     {
-        var baseModel = LoadedBaseModel.Load(_options.BaseModel);
+        var device = _options.Loop.TrainingDevice;
+        TorchRuntime.EnsureAvailable(device);
+        var baseModel = LoadedBaseModel.Load(_options.BaseModel, device);
         try
         {
             return CreateObjective(baseModel, TaskDataset.Load(_options.Data, baseModel.Formatter), ownsBaseModel: true, cancellationToken);
@@ -78,8 +82,9 @@ public sealed class SftTrainer : ITrainer
         {
             var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
             var encoder = _encoder ?? Own(TrainingTaskEncoder.Load(
-                _encoderChoice, new TaskEncoderLoadContext { BaseModel = baseModel.Model, BaseModelTokenizer = baseModel.Formatter.Tokenizer, DType = baseModel.Model.DType }, _logger, cancellationToken));
-            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation).Select(t => (t.Name, t.Descriptions)), _options.DescriptionsPerTask, cancellationToken));
+                _encoderChoice, new TaskEncoderLoadContext { BaseModel = baseModel.Model, BaseModelTokenizer = baseModel.Formatter.Tokenizer, Device = baseModel.Model.Device, DType = baseModel.Model.DType }, _logger, cancellationToken));
+            var device = baseModel.Model.Device;
+            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation).Select(t => (t.Name, t.Descriptions)), _options.DescriptionsPerTask, cancellationToken, device));
             _logger.LogInformation("T2L SFT on {Tasks} task(s) ({Validation} for validation), {Size} hypernetwork, rank {Rank}, modules {Modules}.",
                 data.Train.Count, data.Validation.Count, _options.Hypernetwork.Size, _options.Lora.Rank, string.Join(", ", _options.Lora.TargetModules));
 
@@ -96,6 +101,12 @@ public sealed class SftTrainer : ITrainer
                 DescriptionFormat = _encoder is null ? _encoderChoice.Format : TrainingTaskEncoder.FormatOf(_encoder),
             });
             hypernetwork.Module.InitializeForSft();
+            // Initialised on the CPU from the seeded generator (the same weights on every device), then moved once:
+            // the trained weights and, created from them by the loop, the optimizer state live on the training device.
+            if (device.type != DeviceType.CPU)
+            {
+                hypernetwork.Module.MoveTo(device);
+            }
             return new SftObjective(baseModel, data, embeddings, hypernetwork, _options, owned);
         }
         catch

@@ -78,7 +78,7 @@ public sealed class SftTrainerOptions : IConfigFilePaths
     public void ResolvePaths(string baseDirectory)
     {
         // Null sections are reported by validation, which runs next.
-        BaseModel?.Directory = ConfigPaths.Resolve(BaseModel.Directory, baseDirectory);
+        BaseModel?.Directory = ConfigPaths.ResolveModel(BaseModel.Directory, baseDirectory);
         Data?.TasksDirectory = ConfigPaths.Resolve(Data.TasksDirectory, baseDirectory);
         Loop?.OutputDirectory = ConfigPaths.Resolve(Loop.OutputDirectory, baseDirectory);
         Encoder = TrainingTaskEncoder.ResolvePath(Encoder, baseDirectory);

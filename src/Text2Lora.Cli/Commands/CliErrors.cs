@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Text2Lora.IO;
 using Text2Lora.IO.Hub;
 using Text2Lora.Lora;
+using Text2Lora.Runtime;
 
 namespace Text2Lora.Cli.Commands;
 
@@ -58,13 +59,15 @@ internal static class CliErrors
     internal static int Report(Exception ex)
     {
         var code = Classify(ex);
-        var message = code == Failure ? $"{ex.GetType().Name}: {ex.Message}" : ex.Message;
+        // A missing backend says what to install; its type name and a stack trace would only distract.
+        var actionable = ex is NativeBackendUnavailableException;
+        var message = code == Failure && !actionable ? $"{ex.GetType().Name}: {ex.Message}" : ex.Message;
         Console.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
         if (Verbose)
         {
             Console.Error.WriteLine(ex.ToString());
         }
-        else if (code == Failure)
+        else if (code == Failure && !actionable)
         {
             Console.Error.WriteLine("(run again with --verbose for the stack trace)");
         }

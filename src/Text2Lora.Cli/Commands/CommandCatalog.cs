@@ -30,7 +30,8 @@ internal static class CommandCatalog
                 "sft",
                 "Train a T2L hypernetwork end to end through the frozen base model; writes a hypernetwork folder.",
                 options => options.Loop,
-                (options, logging) => new SftTrainer(options, encoder: null, logging.CreateLogger<SftTrainer>()))),
+                (options, logging) => new SftTrainer(options, encoder: null, logging.CreateLogger<SftTrainer>()),
+                options => options.BaseModel)),
             () => TrainCommand.For(new TrainCommand.TrainerKind<ReconstructionTrainerOptions>(
                 "recon",
                 "Train a T2L hypernetwork to reconstruct a library of oracle LoRA adapters; writes a hypernetwork folder.",
@@ -40,6 +41,7 @@ internal static class CommandCatalog
                 "lora",
                 "Train a plain LoRA adapter on one task (oracle) or several (multi-task baseline); writes a PEFT folder.",
                 options => options.Loop,
-                (options, logging) => new LoraTrainer(options, logging.CreateLogger<LoraTrainer>()))));
+                (options, logging) => new LoraTrainer(options, logging.CreateLogger<LoraTrainer>()),
+                options => options.BaseModel)));
     }
 }

@@ -58,11 +58,13 @@ internal static class DemoCommand
         {
             description, inputs, saveAdapter, model, hypernetwork, encoder, maxNewTokens,
         };
+        var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
             return CliErrors.RunAsync(async () =>
             {
+                var settings = compute.Read(parse);
                 var request = new DemoRequest(
                     parse.GetValue(description)!,
                     parse.GetValue(inputs) is { Length: > 0 } given ? given : DefaultInputs,
@@ -70,7 +72,8 @@ internal static class DemoCommand
                     ModelFolders.ResolveOptional(parse.GetValue(hypernetwork), ModelFileKind.Hypernetwork, cancellationToken) ?? RepositoryPath(DefaultHypernetwork, "--hypernetwork"),
                     parse.GetValue(saveAdapter)?.FullName,
                     parse.GetValue(maxNewTokens),
-                    parse.GetValue(encoder));
+                    parse.GetValue(encoder),
+                    settings);
                 Print(await RunAsync(loader, request, cancellationToken).ConfigureAwait(false), request, console);
             });
         });
@@ -78,7 +81,7 @@ internal static class DemoCommand
     }
 
     /// <summary>One parsed <c>t2l demo</c>.</summary>
-    internal sealed record DemoRequest(string Description, IReadOnlyList<string> Inputs, string ModelDirectory, string HypernetworkDirectory, string? SaveAdapterDirectory, int MaxNewTokens, string? Encoder = null);
+    internal sealed record DemoRequest(string Description, IReadOnlyList<string> Inputs, string ModelDirectory, string HypernetworkDirectory, string? SaveAdapterDirectory, int MaxNewTokens, string? Encoder = null, ComputeSettings? Compute = null);
 
     /// <summary>One input's three answers.</summary>
     internal sealed record DemoRow(string Input, string Base, string BaseWithDescription, string Adapted);
@@ -90,12 +93,13 @@ internal static class DemoCommand
     internal static async Task<DemoResult> RunAsync(IHypernetworkLoader loader, DemoRequest request, CancellationToken cancellationToken)
     {
         Validate(request);
-        TorchRuntime.EnsureAvailable();
+        var compute = request.Compute ?? ComputeSettings.Default;
+        compute.EnsureAvailable();
         var clock = Stopwatch.StartNew();
         using var loggerFactory = CliLogging.CreateFactory();
         var tokenizer = TokenizerLoader.Load(request.ModelDirectory);
-        using var model = LlamaFamilyModel.Load(request.ModelDirectory, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
-        using var hypernetwork = loader.Load(request.HypernetworkDirectory, request.ModelDirectory, CPU, cancellationToken);
+        using var model = LlamaFamilyModel.Load(request.ModelDirectory, compute.LoadOptions, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
+        using var hypernetwork = loader.Load(request.HypernetworkDirectory, request.ModelDirectory, compute.Device, compute.DType, cancellationToken);
         using var encoder = CheckpointTaskEncoder.Load(
             hypernetwork, request.HypernetworkDirectory, request.Encoder, new TaskEncoderLoadContext { BaseModel = model, BaseModelTokenizer = tokenizer }, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
         using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(encoder).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory).Build();

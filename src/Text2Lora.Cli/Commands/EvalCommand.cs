@@ -40,18 +40,21 @@ internal static class EvalCommand
         {
             model, adapter, hypernetwork, description, encoder, benchmark, data, limit, output, format, scoring, normalization, maxNewTokens,
         };
+        var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var writer = parse.InvocationConfiguration.Output;
             return CliErrors.RunAsync(async () =>
             {
+                var settings = compute.Read(parse);
                 var request = new EvalRequest(
                     new EvalModelSource(
                         ModelFolders.Resolve(parse.GetValue(model)!, ModelFileKind.BaseModel, cancellationToken),
                         ModelFolders.ResolveOptional(parse.GetValue(adapter), ModelFileKind.Adapter, cancellationToken),
                         ModelFolders.ResolveOptional(parse.GetValue(hypernetwork), ModelFileKind.Hypernetwork, cancellationToken),
                         parse.GetValue(description),
-                        parse.GetValue(encoder)),
+                        parse.GetValue(encoder),
+                        settings),
                     parse.GetValue(benchmark)!,
                     parse.GetValue(data)!,
                     parse.GetValue(limit),

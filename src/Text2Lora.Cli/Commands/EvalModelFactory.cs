@@ -30,13 +30,14 @@ internal sealed class EvalModelFactory(IHypernetworkLoader hypernetworks)
         using var loggerFactory = CliLogging.CreateFactory();
         var tokenizer = TokenizerLoader.Load(source.ModelDirectory);
         var template = ChatTemplate.FromModelDirectory(source.ModelDirectory);
-        TorchRuntime.EnsureAvailable();
-        var model = LlamaFamilyModel.Load(source.ModelDirectory, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
+        var compute = source.Compute ?? ComputeSettings.Default;
+        compute.EnsureAvailable();
+        var model = LlamaFamilyModel.Load(source.ModelDirectory, compute.LoadOptions, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
         LoraAdapter? adapter = null;
         try
         {
             adapter = source.AdapterDirectory is not null ? PeftAdapterFolder.Load(source.AdapterDirectory)
-                : source.HypernetworkDirectory is not null ? await GenerateAdapterAsync(source.HypernetworkDirectory, source.Description!, source.Encoder, source.ModelDirectory, model, tokenizer, loggerFactory, cancellationToken).ConfigureAwait(false)
+                : source.HypernetworkDirectory is not null ? await GenerateAdapterAsync(source.HypernetworkDirectory, source.Description!, source.Encoder, source.ModelDirectory, compute, model, tokenizer, loggerFactory, cancellationToken).ConfigureAwait(false)
                 : null;
             IDisposable[] owned = adapter is null ? [model] : [adapter, model];
             return new BaseModelEvaluationModel(model, tokenizer, template, adapter, BaseModelEvaluationModel.DefaultBatchSize, owned);
@@ -50,9 +51,9 @@ internal sealed class EvalModelFactory(IHypernetworkLoader hypernetworks)
     }
 
     private async Task<LoraAdapter> GenerateAdapterAsync(
-        string hypernetworkDirectory, string description, string? encoderOverride, string modelDirectory, IBaseModel model, ITextTokenizer tokenizer, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        string hypernetworkDirectory, string description, string? encoderOverride, string modelDirectory, ComputeSettings compute, IBaseModel model, ITextTokenizer tokenizer, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        using var hypernetwork = hypernetworks.Load(hypernetworkDirectory, modelDirectory, CPU, cancellationToken);
+        using var hypernetwork = hypernetworks.Load(hypernetworkDirectory, modelDirectory, compute.Device, compute.DType, cancellationToken);
         using var encoder = CheckpointTaskEncoder.Load(
             hypernetwork, hypernetworkDirectory, encoderOverride, new TaskEncoderLoadContext { BaseModel = model, BaseModelTokenizer = tokenizer }, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
         using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(encoder).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory).Build();

@@ -6,4 +6,5 @@ namespace Text2Lora.Cli.Commands;
 /// <param name="HypernetworkDirectory">T2L hypernetwork folder that generates the adapter, if any.</param>
 /// <param name="Description">Task description the hypernetwork turns into an adapter (with <paramref name="HypernetworkDirectory"/> only).</param>
 /// <param name="Encoder">Overrides the description encoder the checkpoint names (folder or id), if given.</param>
-internal sealed record EvalModelSource(string ModelDirectory, string? AdapterDirectory, string? HypernetworkDirectory, string? Description, string? Encoder = null);
+/// <param name="Compute">Device and precision of the models (<c>--device</c>, <c>--dtype</c>); null: float32 on the CPU.</param>
+internal sealed record EvalModelSource(string ModelDirectory, string? AdapterDirectory, string? HypernetworkDirectory, string? Description, string? Encoder = null, ComputeSettings? Compute = null);

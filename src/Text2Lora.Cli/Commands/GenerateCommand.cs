@@ -31,9 +31,11 @@ internal static class GenerateCommand
         var taskEmbedding = new Option<FileInfo?>("--task-embedding") { Description = $"A safetensors file with '{TaskEmbeddingKey}' float32 [1, D]; bypasses the encoder." };
         var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write the PEFT adapter to (must not exist or be empty).", Required = true };
         var command = new Command("generate", "Generate a LoRA adapter from a task description.") { hypernetwork, baseModel, description, encoder, taskEmbedding, output };
+        var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(() => Task.Run(
             () => Generate(
                 loader,
+                compute.Read(parse),
                 ModelFolders.Resolve(parse.GetValue(hypernetwork)!, ModelFileKind.Hypernetwork, cancellationToken),
                 ModelFolders.ResolveOptional(parse.GetValue(baseModel), ModelFileKind.ModelConfig, cancellationToken),
                 parse.GetValue(description),
@@ -46,7 +48,7 @@ internal static class GenerateCommand
     }
 
     private static void Generate(
-        IHypernetworkLoader loader, string hypernetworkDirectory, string? baseModelDirectory, string? description,
+        IHypernetworkLoader loader, ComputeSettings compute, string hypernetworkDirectory, string? baseModelDirectory, string? description,
         string? encoderOverride, string? taskEmbeddingPath, string outputDirectory, CancellationToken cancellationToken)
     {
         if ((description is null) == (taskEmbeddingPath is null))
@@ -59,9 +61,10 @@ internal static class GenerateCommand
             throw new CliUsageException($"Output folder '{outputDirectory}' exists and is not empty; nothing was written. Choose a new folder.");
         }
 
-        TorchRuntime.EnsureAvailable();
+        compute.EnsureAvailable();
         using var loggerFactory = CliLogging.CreateFactory();
-        var builder = Text2LoraBuilder.Create().WithHypernetwork(hypernetworkDirectory).WithHypernetworkLoader(loader).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory);
+        var builder = Text2LoraBuilder.Create().WithHypernetwork(hypernetworkDirectory).WithHypernetworkLoader(loader).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory)
+            .WithDevice(compute.DeviceName).WithDType(compute.DTypeName);
         if (baseModelDirectory is not null)
         {
             builder.WithBaseModel(baseModelDirectory);
@@ -80,7 +83,7 @@ internal static class GenerateCommand
         }
         else
         {
-            using var hypernetwork = loader.Load(hypernetworkDirectory, baseModelDirectory, CPU, cancellationToken);
+            using var hypernetwork = loader.Load(hypernetworkDirectory, baseModelDirectory, compute.Device, compute.DType, cancellationToken);
             using var embedding = TaskEmbeddingFile.Load(taskEmbeddingPath!, hypernetwork.TaskEmbeddingSize);
             if (embedding.shape[0] != 1)
             {

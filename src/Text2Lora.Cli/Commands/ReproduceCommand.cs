@@ -23,10 +23,14 @@ internal static class ReproduceCommand
         {
             config, output, resume, noPublish,
         };
+        var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(async () =>
         {
+            var (device, dtype) = compute.ReadOverrides(parse);
             var options = TrainerConfigFile.Load<ReproductionOptions>(parse.GetValue(config)!.FullName, o =>
             {
+                o.Device = device ?? o.Device;
+                o.DType = dtype ?? o.DType;
                 if (parse.GetValue(output) is { } dir)
                 {
                     o.OutputDirectory = dir.FullName;
@@ -38,7 +42,7 @@ internal static class ReproduceCommand
                     o.PublishDirectory = "";
                 }
             });
-            TorchRuntime.EnsureAvailable();
+            TorchRuntime.EnsureAvailable(Runtime.ComputeDevice.Parse(options.Device.Length > 0 ? options.Device : Runtime.ComputeDevice.Cpu));
             using var loggerFactory = CliLogging.CreateFactory();
             var pipeline = new ReproductionPipeline(options, loggerFactory, TrainingProgressView.RunAsync);
             var outcome = await pipeline.RunAsync(parse.GetValue(resume), cancellationToken).ConfigureAwait(false);

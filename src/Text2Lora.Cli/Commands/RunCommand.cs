@@ -30,19 +30,22 @@ internal static class RunCommand
         {
             model, adapter, prompt, chat, maxNewTokens, temperature, seed, stop,
         };
+        var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var writer = parse.InvocationConfiguration.Output;
             return CliErrors.RunAsync(() => Task.Run(
                 () =>
                 {
+                    var settings = compute.Read(parse);
                     var request = new RunRequest(
                         ModelFolders.Resolve(parse.GetValue(model)!, ModelFileKind.BaseModel, cancellationToken),
                         ModelFolders.ResolveOptional(parse.GetValue(adapter), ModelFileKind.Adapter, cancellationToken),
                         parse.GetValue(prompt)!,
                         parse.GetValue(chat),
                         new GenerationOptions { MaxNewTokens = parse.GetValue(maxNewTokens), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
-                        parse.GetValue(stop) ?? []);
+                        parse.GetValue(stop) ?? [],
+                        settings);
                     return Run(request, writer, cancellationToken);
                 },
                 cancellationToken));
@@ -51,12 +54,14 @@ internal static class RunCommand
     }
 
     /// <summary>One parsed <c>t2l run</c>.</summary>
-    internal sealed record RunRequest(string ModelDirectory, string? AdapterDirectory, string Prompt, bool Chat, GenerationOptions Options, IReadOnlyList<string> StopStrings);
+    internal sealed record RunRequest(string ModelDirectory, string? AdapterDirectory, string Prompt, bool Chat, GenerationOptions Options, IReadOnlyList<string> StopStrings, ComputeSettings? Compute = null);
 
     /// <summary>Validates, loads and writes the completion to <paramref name="writer"/>; returns it.</summary>
     internal static TextCompletion Run(RunRequest request, TextWriter writer, CancellationToken cancellationToken)
     {
         Validate(request);
+        var compute = request.Compute ?? ComputeSettings.Default;
+        compute.EnsureAvailable();
         var tokenizer = TokenizerLoader.Load(request.ModelDirectory);
         ChatTemplate? template = null;
         if (request.Chat)
@@ -66,8 +71,7 @@ internal static class RunCommand
         }
 
         var promptIds = request.Chat ? ChatPrompt.Encode(tokenizer, template, [ChatTurn.User(request.Prompt)]) : ChatPrompt.Encode(tokenizer, null, request.Prompt);
-        TorchRuntime.EnsureAvailable();
-        using var model = LlamaFamilyModel.Load(request.ModelDirectory, cancellationToken: cancellationToken);
+        using var model = LlamaFamilyModel.Load(request.ModelDirectory, compute.LoadOptions, cancellationToken: cancellationToken);
         using var adapter = request.AdapterDirectory is null ? null : PeftAdapterFolder.Load(request.AdapterDirectory);
         using var active = adapter is null ? null : model.PrepareAdapter(adapter);
         var completion = new TextGenerator(model, tokenizer).Generate(promptIds, request.Options, request.StopStrings, active, writer.Write, cancellationToken);

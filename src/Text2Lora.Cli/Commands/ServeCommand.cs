@@ -30,8 +30,10 @@ internal static class ServeCommand
         {
             model, hypernetwork, host, port, apiKey, cache, queue,
         };
+        var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(async () =>
         {
+            var settings = compute.Read(parse);
             var portValue = parse.GetValue(port);
             if (portValue is < 0 or > 65535)
             {
@@ -45,9 +47,11 @@ internal static class ServeCommand
                 ApiKey = parse.GetValue(apiKey) ?? (Environment.GetEnvironmentVariable("T2L_API_KEY") is { Length: > 0 } key ? key : null),
                 AdapterCacheSize = parse.GetValue(cache),
                 MaxQueueLength = parse.GetValue(queue),
+                Device = settings.DeviceName,
+                DType = settings.DTypeName,
             };
             options.Validate();
-            TorchRuntime.EnsureAvailable();
+            settings.EnsureAvailable();
             await RunAsync(options, parse.GetValue(host)!, portValue, cancellationToken).ConfigureAwait(false);
         }));
         return command;
@@ -69,6 +73,8 @@ internal static class ServeCommand
             o.ApiKey = options.ApiKey;
             o.AdapterCacheSize = options.AdapterCacheSize;
             o.MaxQueueLength = options.MaxQueueLength;
+            o.Device = options.Device;
+            o.DType = options.DType;
         });
         await using var app = builder.Build();
         app.MapText2Lora();

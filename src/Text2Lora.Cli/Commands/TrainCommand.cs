@@ -3,22 +3,27 @@ using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Loop;
+using Text2Lora.Training.Models;
 
 namespace Text2Lora.Cli.Commands;
 
 /// <summary>
-/// <c>t2l train sft|recon|lora --config FILE.json [--output DIR] [--max-steps N] [--resume | --overwrite]</c>. The config file is
-/// the trainer's serialized options object; it is read strictly and validated, and the output folder checked, before any work starts.
+/// <c>t2l train sft|recon|lora|base --config FILE.json [--output DIR] [--max-steps N] [--resume | --overwrite] [--device D] [--dtype T]</c>.
+/// The config file is the trainer's serialized options object; it is read strictly and validated, and the output folder
+/// checked, before any work starts. <c>--device</c> overrides <c>loop.device</c>; <c>--dtype</c> overrides the frozen base
+/// model's <c>baseModel.dtype</c> (trainers without a frozen base model refuse it).
 /// </summary>
 internal static class TrainCommand
 {
     /// <summary>A trainer kind the command offers.</summary>
     /// <typeparam name="TOptions">The trainer's options (the config file's schema).</typeparam>
+    /// <param name="BaseModel">The frozen base model's options, whose <c>dtype</c> <c>--dtype</c> overrides; null: the trainer has none.</param>
     internal sealed record TrainerKind<TOptions>(
         string Name,
         string Description,
         Func<TOptions, TrainingLoopOptions> Loop,
-        Func<TOptions, ILoggerFactory, ITrainer> Create)
+        Func<TOptions, ILoggerFactory, ITrainer> Create,
+        Func<TOptions, BaseModelOptions?>? BaseModel = null)
         where TOptions : class;
 
     public static Command Create(params Func<Command>[] kinds)
@@ -44,8 +49,15 @@ internal static class TrainCommand
             Description = "Start afresh in an output folder that holds a previous run: the old folder is moved aside to <folder>.previous-<time>, not deleted.",
         };
         var command = new Command(kind.Name, kind.Description) { config, output, maxSteps, resume, overwrite };
+        var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(async () =>
         {
+            var (device, dtype) = compute.ReadOverrides(parse);
+            if (dtype is not null && kind.BaseModel is null)
+            {
+                throw new CliUsageException($"train {kind.Name} has no frozen base model, so --dtype does not apply (its weights train in float32).");
+            }
+
             var options = TrainerConfigFile.Load<TOptions>(parse.GetValue(config)!.FullName, o =>
             {
                 // A config with "loop": null is reported by validation, right after the overrides.
@@ -65,6 +77,15 @@ internal static class TrainCommand
                 }
 
                 loop.Resume |= parse.GetValue(resume);
+                if (device is not null)
+                {
+                    loop.Device = device;
+                }
+
+                if (dtype is not null && kind.BaseModel!(o) is { } baseModel)
+                {
+                    baseModel.DType = dtype;
+                }
             });
 
             var loop = kind.Loop(options);

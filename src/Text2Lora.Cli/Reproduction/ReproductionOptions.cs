@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Text2Lora.Training.Configuration;
 
 namespace Text2Lora.Cli.Reproduction;
@@ -32,6 +33,19 @@ internal sealed class ReproductionOptions : IConfigFilePaths, IValidatableObject
 
     /// <summary>Config of the T2L hypernetwork trained by reconstruction of the oracle LoRAs (<c>t2l train recon</c>).</summary>
     public string ReconstructionConfig { get; set; } = "";
+
+    /// <summary>
+    /// Device every stage trains and evaluates on (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>), overriding each stage config's
+    /// <c>loop.device</c>; empty: each stage's own (evaluation: cpu).
+    /// </summary>
+    public string Device { get; set; } = "";
+
+    /// <summary>
+    /// Precision of the frozen base model in the LoRA and SFT stages and the evaluation (<c>float32</c>, <c>bfloat16</c>,
+    /// <c>float16</c>), overriding each stage config's <c>baseModel.dtype</c>; empty: each stage's own (evaluation: float32).
+    /// </summary>
+    [JsonPropertyName("dtype")]
+    public string DType { get; set; } = "";
 
     /// <summary>How the rows of the results table are measured.</summary>
     public ReproductionEvaluationOptions Evaluation { get; set; } = new();
@@ -85,6 +99,16 @@ internal sealed class ReproductionOptions : IConfigFilePaths, IValidatableObject
             {
                 yield return new ValidationResult($"{JsonName(name)}: the file '{value}' does not exist.", [name]);
             }
+        }
+
+        if (Device.Length > 0 && !Runtime.ComputeDevice.TryParse(Device, out _))
+        {
+            yield return new ValidationResult($"must be {Runtime.ComputeDevice.Syntax}, or empty for each stage's own; got '{Device}'.", [nameof(Device)]);
+        }
+
+        if (DType.Length > 0 && !Models.ModelDType.TryParse(DType, out _))
+        {
+            yield return new ValidationResult($"must be {string.Join(", ", Models.ModelDType.Names)}, or empty for each stage's own; got '{DType}'.", [nameof(DType)]);
         }
 
         if (Evaluation is null)

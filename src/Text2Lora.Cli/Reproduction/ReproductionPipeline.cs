@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
+using Text2Lora.Models.Llama;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Lora;
 using Text2Lora.Training.Loop;
+using Text2Lora.Training.Models;
 using Text2Lora.Training.Pretraining;
 using Text2Lora.Training.Reconstruction;
 using Text2Lora.Training.Sft;
@@ -80,6 +82,7 @@ internal sealed class ReproductionPipeline(ReproductionOptions options, ILoggerF
             o.Data.TasksDirectory = options.TaskSuiteDirectory;
             o.Data.TrainTasks = [.. suite.Train];
             Direct(o.Loop, SftStage, resume);
+            DirectBaseModel(o.BaseModel);
         });
         var sft = await TrainAsync(SftStage, "T2L-SFT", sftOptions.Loop, () => new SftTrainer(sftOptions, encoder: null, loggerFactory.CreateLogger<SftTrainer>()), timing, cancellationToken).ConfigureAwait(false);
 
@@ -96,7 +99,11 @@ internal sealed class ReproductionPipeline(ReproductionOptions options, ILoggerF
         var artifacts = new ReproductionArtifacts(baseModel, oracles, multiTask, sft, recon);
         var clock = Stopwatch.StartNew();
         _logger.LogInformation("Evaluating {Rows} rows on the test splits.", ResultRow.All.Count);
-        var cells = await new SuiteEvaluation(options.Evaluation, loggerFactory)
+        var cells = await new SuiteEvaluation(options.Evaluation, loggerFactory, new ModelLoadOptions
+            {
+                Device = Runtime.ComputeDevice.Parse(options.Device.Length > 0 ? options.Device : Runtime.ComputeDevice.Cpu),
+                DType = Models.ModelDType.Parse(options.DType.Length > 0 ? options.DType : Models.ModelDType.Float32),
+            })
             .RunAsync(artifacts, train, heldout, Path.Combine(output, AnswersFileName), cancellationToken).ConfigureAwait(false);
         timing.Record(EvaluationStage, clock.Elapsed.TotalSeconds);
 
@@ -126,6 +133,18 @@ internal sealed class ReproductionPipeline(ReproductionOptions options, ILoggerF
         {
             loop.OutputDirectory = Path.Combine(options.OutputDirectory, stage);
             loop.Resume = resume;
+            if (options.Device.Length > 0)
+            {
+                loop.Device = options.Device;
+            }
+        }
+    }
+
+    private void DirectBaseModel(BaseModelOptions? baseModel)
+    {
+        if (baseModel is not null && options.DType.Length > 0)
+        {
+            baseModel.DType = options.DType;
         }
     }
 
@@ -137,6 +156,7 @@ internal sealed class ReproductionPipeline(ReproductionOptions options, ILoggerF
             o.Data.TrainTasks = [.. tasks];
             o.Data.ValidationTasks = [];
             Direct(o.Loop, stage, resume);
+            DirectBaseModel(o.BaseModel);
         });
 
     private async Task<string> TrainAsync(string stage, string title, TrainingLoopOptions loop, Func<ITrainer> create, StageTiming timing, CancellationToken cancellationToken)

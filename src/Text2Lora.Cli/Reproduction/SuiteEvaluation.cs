@@ -23,7 +23,7 @@ namespace Text2Lora.Cli.Reproduction;
 /// so every description of the task is used and held-out tasks are asked only with their own, never-trained wording.
 /// Every answer is written to a JSONL file.
 /// </summary>
-internal sealed class SuiteEvaluation(ReproductionEvaluationOptions options, ILoggerFactory loggerFactory)
+internal sealed class SuiteEvaluation(ReproductionEvaluationOptions options, ILoggerFactory loggerFactory, ModelLoadOptions? load = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<SuiteEvaluation>();
 
@@ -31,7 +31,7 @@ internal sealed class SuiteEvaluation(ReproductionEvaluationOptions options, ILo
     public async Task<IReadOnlyList<TaskAccuracy>> RunAsync(
         ReproductionArtifacts artifacts, IReadOnlyList<TrainingTask> train, IReadOnlyList<TrainingTask> heldout, string answersFile, CancellationToken cancellationToken)
     {
-        using var model = LlamaFamilyModel.Load(artifacts.BaseModelDirectory, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
+        using var model = LlamaFamilyModel.Load(artifacts.BaseModelDirectory, load, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
         var tokenizer = TokenizerLoader.Load(artifacts.BaseModelDirectory);
         var tasks = train.Concat(heldout).ToList();
         var heldoutNames = heldout.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
@@ -108,7 +108,7 @@ internal sealed class SuiteEvaluation(ReproductionEvaluationOptions options, ILo
             (artifacts.ReconstructionDirectory, ResultRow.T2lReconstruction, ResultRow.T2lReconstructionUnrelated, ResultRow.T2lReconstructionRandom),
         })
         {
-            using var hypernetwork = loader.Load(directory, artifacts.BaseModelDirectory, CPU, cancellationToken);
+            using var hypernetwork = loader.Load(directory, artifacts.BaseModelDirectory, model.Device, model.DType, cancellationToken);
             using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(encoder).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory).Build();
             foreach (var (row, describe) in new (ResultRow, Func<TrainingTask, int, string>)[]
             {

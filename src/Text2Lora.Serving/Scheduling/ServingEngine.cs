@@ -227,8 +227,11 @@ internal sealed class ServingEngine : IDisposable
     private void Load()
     {
         var clock = Stopwatch.StartNew();
-        _model = LlamaFamilyModel.Load(_options.ModelDirectory, logger: LoggerFactory.CreateLogger<LlamaFamilyModel>());
-        _hypernetwork = new HypernetworkLoader().Load(_options.HypernetworkDirectory, _options.ModelDirectory, _model.Device);
+        var device = Runtime.ComputeDevice.Parse(_options.Device);
+        var dtype = Models.ModelDType.Parse(_options.DType);
+        Runtime.TorchRuntime.EnsureAvailable(device);
+        _model = LlamaFamilyModel.Load(_options.ModelDirectory, new ModelLoadOptions { Device = device, DType = dtype }, LoggerFactory.CreateLogger<LlamaFamilyModel>());
+        _hypernetwork = new HypernetworkLoader().Load(_options.HypernetworkDirectory, _options.ModelDirectory, device, dtype);
         _encoder = new MiniLmTaskEncoder(LoggerFactory.CreateLogger<MiniLmTaskEncoder>());
         _generator = Text2LoraBuilder.Create().WithHypernetwork(_hypernetwork).WithTaskEncoder(_encoder).WithEmbeddingCache(0).WithLoggerFactory(LoggerFactory).Build();
         _text = new TextGenerator(_model, Tokenizer);

@@ -13,8 +13,12 @@ public sealed class DescriptionEmbeddings : IDisposable
 
     private DescriptionEmbeddings(Dictionary<string, Tensor> byTask) => _byTask = byTask;
 
-    /// <summary>Embeds the first <paramref name="perTask"/> descriptions (0: all) of every task in <paramref name="tasks"/> (by name).</summary>
-    public static DescriptionEmbeddings Compute(ITaskEncoder encoder, IEnumerable<(string Name, IReadOnlyList<string> Descriptions)> tasks, int perTask, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Embeds the first <paramref name="perTask"/> descriptions (0: all) of every task in <paramref name="tasks"/> (by name),
+    /// kept on <paramref name="device"/> (default: where the encoder returns them, the CPU) so training steps copy nothing to it.
+    /// </summary>
+    public static DescriptionEmbeddings Compute(
+        ITaskEncoder encoder, IEnumerable<(string Name, IReadOnlyList<string> Descriptions)> tasks, int perTask, CancellationToken cancellationToken = default, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(tasks);
@@ -24,7 +28,15 @@ public sealed class DescriptionEmbeddings : IDisposable
             foreach (var task in tasks.DistinctBy(t => t.Name))
             {
                 var descriptions = perTask > 0 ? task.Descriptions.Take(perTask).ToList() : [.. task.Descriptions];
-                byTask[task.Name] = encoder.Encode(descriptions, cancellationToken);
+                var embedded = encoder.Encode(descriptions, cancellationToken);
+                if (device is not null && (embedded.device_type != device.type || embedded.device_index != Math.Max(device.index, 0)))
+                {
+                    var moved = embedded.to(device);
+                    embedded.Dispose();
+                    embedded = moved;
+                }
+
+                byTask[task.Name] = embedded;
             }
         }
         catch

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
+using Text2Lora.IO.Hub;
 using Text2Lora.Training.Configuration;
 
 namespace Text2Lora.Training.Encoders;
@@ -31,7 +32,7 @@ internal static class TrainingTaskEncoder
     public static FormattedTaskEncoder Load(TaskEncoderChoice choice, TaskEncoderLoadContext context, ILogger logger, CancellationToken cancellationToken)
     {
         logger.LogInformation("Description encoder: {Family} '{Id}', descriptions formatted as {Format}.", choice.Family, choice.Id, choice.Format);
-        return new TaskEncoderLoader().Load(choice, context, cancellationToken);
+        return new TaskEncoderLoader(new HubModelFolderResolver(new HubModelResolver())).Load(choice, context, cancellationToken);
     }
 
     /// <summary>The format to record for an encoder given to the trainer: its own when it is a formatted encoder, else none (decided from its id on load).</summary>

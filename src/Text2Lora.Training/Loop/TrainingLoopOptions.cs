@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Text2Lora.Runtime;
+using TorchSharp;
 
 namespace Text2Lora.Training.Loop;
 
@@ -56,6 +58,16 @@ public sealed class TrainingLoopOptions : IValidatableObject
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Where the run computes: <c>cpu</c> (default), <c>cuda</c> or <c>cuda:N</c> (JSON <c>"device"</c>). The frozen
+    /// base model, the trained weights, their optimizer state and every batch live there; nothing moves between host
+    /// and device per step.
+    /// </summary>
+    public string Device { get; set; } = ComputeDevice.Cpu;
+
+    /// <summary><see cref="Device"/> parsed.</summary>
+    internal torch.Device TrainingDevice => ComputeDevice.Parse(Device);
+
     /// <summary>Continue from the output folder's checkpoint instead of starting over.</summary>
     public bool Resume { get; set; }
 
@@ -65,6 +77,11 @@ public sealed class TrainingLoopOptions : IValidatableObject
         if (string.IsNullOrWhiteSpace(OutputDirectory))
         {
             yield return new ValidationResult("OutputDirectory must name a folder.", [nameof(OutputDirectory)]);
+        }
+
+        if (!ComputeDevice.TryParse(Device, out _))
+        {
+            yield return new ValidationResult($"must be {ComputeDevice.Syntax}; got '{Device}'.", [nameof(Device)]);
         }
     }
 

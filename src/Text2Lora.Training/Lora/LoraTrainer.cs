@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
+using Text2Lora.Runtime;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Loop;
@@ -33,7 +34,9 @@ public sealed class LoraTrainer : ITrainer
     public async Task<TrainingResult> TrainAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         // Everything that can fail on bad input happens before the loop touches the output folder.
-        using var baseModel = LoadedBaseModel.Load(_options.BaseModel);
+        var device = _options.Loop.TrainingDevice;
+        TorchRuntime.EnsureAvailable(device);
+        using var baseModel = LoadedBaseModel.Load(_options.BaseModel, device);
         var data = TaskDataset.Load(_options.Data, baseModel.Formatter);
         using var objective = CreateObjective(baseModel, data);
         return await new TrainingLoop(_options.Loop, _logger).RunAsync(objective, progress, cancellationToken).ConfigureAwait(false);
@@ -46,7 +49,7 @@ public sealed class LoraTrainer : ITrainer
         var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
         _logger.LogInformation("LoRA training on {Tasks} task(s), {Examples} examples; rank {Rank}, modules {Modules}.",
             data.Train.Count, data.Train.Sum(t => t.Examples.Count), _options.Lora.Rank, string.Join(", ", _options.Lora.TargetModules));
-        var lora = new TrainableLora(_options.Lora.ToConfig(_options.BaseModel.RecordedId), targets, _options.Loop.Seed);
+        var lora = new TrainableLora(_options.Lora.ToConfig(_options.BaseModel.RecordedId), targets, _options.Loop.Seed, baseModel.Model.Device);
         return new LoraObjective(baseModel, data, lora, _options);
     }
 }

@@ -15,11 +15,16 @@ internal sealed class TrainableLora : nn.Module
     private readonly ParameterDict _factors = new();
     private readonly LoraAdapter _adapter;
 
-    public TrainableLora(LoraConfig config, LoraTargetDescription targets, long seed)
+    /// <param name="config">The adapter's configuration.</param>
+    /// <param name="targets">The modules and their shapes.</param>
+    /// <param name="seed">Seed of A's initialisation.</param>
+    /// <param name="device">Where the factors (and so the optimizer state) live; the generator is created there too, as a draw needs one on the tensor's device. Default: CPU.</param>
+    public TrainableLora(LoraConfig config, LoraTargetDescription targets, long seed, Device? device = null)
         : base(nameof(TrainableLora))
     {
+        device ??= CPU;
         // Its own generator: the loop seeds the global one only when it starts, after the objective exists.
-        var generator = new Generator(unchecked((ulong)seed));
+        using var generator = new Generator(unchecked((ulong)seed), device);
         var modules = new List<KeyValuePair<string, LoraWeights>>();
         foreach (var module in targets.Modules)
         {
@@ -27,8 +32,8 @@ internal sealed class TrainableLora : nn.Module
             {
                 var path = module.PathForLayer(layer);
                 var bound = 1.0 / Math.Sqrt(module.InFeatures);
-                var a = new Parameter(empty(config.R, module.InFeatures).uniform_(-bound, bound, generator));
-                var b = new Parameter(zeros(module.OutFeatures, config.R));
+                var a = new Parameter(empty(config.R, module.InFeatures, device: device).uniform_(-bound, bound, generator));
+                var b = new Parameter(zeros(module.OutFeatures, config.R, device: device));
                 // Parameter names may not contain dots.
                 _factors.Add((ParameterName(path, "A"), a));
                 _factors.Add((ParameterName(path, "B"), b));

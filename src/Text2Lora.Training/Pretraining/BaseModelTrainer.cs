@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Models.Llama;
+using Text2Lora.Runtime;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
@@ -34,11 +35,13 @@ public sealed class BaseModelTrainer : ITrainer
     public async Task<TrainingResult> TrainAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var logger = _loggerFactory.CreateLogger<BaseModelTrainer>();
+        var device = _options.Loop.TrainingDevice;
+        TorchRuntime.EnsureAvailable(device);
         var tokenizer = TokenizerLoader.Load(_options.TokenizerDirectory);
         var taskNames = _options.Tasks.Count > 0 ? _options.Tasks : TaskSuiteManifest.Read(_options.TaskSuiteDirectory).Train;
         var tasks = TaskFolderReader.ReadTasks(_options.TaskSuiteDirectory, taskNames);
         var config = _options.Model.ToConfig(tokenizer.VocabularySize, tokenizer.BosTokenId, tokenizer.EosTokenIds, tokenizer.PadTokenId ?? 0);
-        using var model = LlamaFamilyModel.CreateRandom(config, _options.Loop.Seed, _options.Model.InitializerRange);
+        using var model = LlamaFamilyModel.CreateRandom(config, _options.Loop.Seed, _options.Model.InitializerRange, new ModelLoadOptions { Device = device });
         model.SetWeightsTrainable(true);
         var objective = new BaseModelPretrainingObjective(model, tokenizer, tasks, _options);
         var parameters = model.WeightsModule.parameters().Sum(p => p.numel());

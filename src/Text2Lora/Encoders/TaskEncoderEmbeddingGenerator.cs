@@ -1,3 +1,4 @@
+using static TorchSharp.torch;
 using Microsoft.Extensions.AI;
 using Text2Lora.Abstractions;
 
@@ -33,7 +34,9 @@ public sealed class TaskEncoderEmbeddingGenerator : IEmbeddingGenerator<string, 
             {
                 using var batch = _encoder.Encode(list, cancellationToken);
                 var size = _encoder.EmbeddingSize;
-                var flat = batch.data<float>().ToArray();
+                // data<T>() reads host memory of exactly T: bring the rows to the CPU in float32 first (an encoder may run on CUDA or in bf16).
+                using var host = batch.to(ScalarType.Float32, CPU);
+                var flat = host.data<float>().ToArray();
                 var created = DateTimeOffset.UtcNow;
                 var embeddings = Enumerable.Range(0, list.Count).Select(i => new Embedding<float>(flat.AsMemory(i * size, size))
                 {

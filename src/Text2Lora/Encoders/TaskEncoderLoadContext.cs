@@ -25,6 +25,12 @@ public sealed record TaskEncoderLoadContext
     /// <summary>The encoder's dtype (null: the reference's, <see cref="TaskEncoderChoice.DType"/>).</summary>
     public ScalarType? DType { get; init; }
 
+    /// <summary>
+    /// The <see cref="DType"/> for a precision a user asked for (<c>--dtype</c>, <c>Text2LoraOptions.DType</c>):
+    /// float32, the default everywhere, keeps the reference's encoder precision (null); bfloat16 and float16 override it.
+    /// </summary>
+    public static ScalarType? DTypeFor(ScalarType requested) => requested == ScalarType.Float32 ? null : requested;
+
     /// <summary>Embeddings kept in an LRU cache keyed by the exact encoder input; 0: no cache.</summary>
     public int CacheCapacity { get; init; }
 }

@@ -1,6 +1,7 @@
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.Hypernetworks.Modules;
 using Text2Lora.Lora;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -131,6 +132,21 @@ public sealed partial class HyperModulator : Module
         var rows = modules.Count * layers * (architecture.SharedABHead ? 2 : 1) * (architecture.AutoregressiveGeneration ? r : 1);
         var activations = rows * (4 * latent + headIn) + factorTables / 3;
         return (factorTables + trunk + heads + (architecture.LearnablePositionEmbedding ? r * latent : 0) + activations) * sizeof(float);
+    }
+
+    /// <summary>
+    /// Moves every parameter and buffer to <paramref name="device"/>, one tensor at a time (a dtype change is
+    /// <see cref="T2LHypernetwork.ToDType"/>). Use it instead of <c>Module.to</c>: TorchSharp 0.107's <c>to</c> throws on
+    /// <c>ModuleDict</c> (its two indexers are both public properties named "Item"), so each module without children
+    /// is moved on its own (this module holds no tensors of its own).
+    /// </summary>
+    public void MoveTo(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        foreach (var (_, module) in named_modules().Where(m => !m.module.named_children().Any()).ToList())
+        {
+            module.to(device);
+        }
     }
 
     /// <summary>Sizes and flags.</summary>

@@ -78,7 +78,7 @@ public sealed class T2LHypernetwork : IHypernetwork
         {
             if (device.type != DeviceType.CPU)
             {
-                module.to(device);
+                module.MoveTo(device);
             }
 
             module.LoadTensors(Module.state_dict(), "the converted hypernetwork");

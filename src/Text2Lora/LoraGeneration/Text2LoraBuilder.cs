@@ -118,6 +118,13 @@ public sealed class Text2LoraBuilder
         return this;
     }
 
+    /// <summary>The precision of the hypernetwork and the description encoder: <c>float32</c> (default), <c>bfloat16</c> or <c>float16</c>.</summary>
+    public Text2LoraBuilder WithDType(string dtype)
+    {
+        _options.DType = dtype;
+        return this;
+    }
+
     /// <summary>Where the encoder, loader and generator log.</summary>
     public Text2LoraBuilder WithLoggerFactory(ILoggerFactory loggerFactory)
     {

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using Text2Lora.IO.Hub;
+using Text2Lora.Models;
+using Text2Lora.Runtime;
 using static TorchSharp.torch;
 
 namespace Text2Lora.LoraGeneration;
@@ -18,7 +20,13 @@ internal static class Text2LoraComponents
             hypernetwork,
             options.HypernetworkDirectory,
             options.Encoder,
-            new TaskEncoderLoadContext { BaseModelDirectory = options.BaseModelDirectory, Device = device(options.Device), CacheCapacity = options.EmbeddingCacheSize },
+            new TaskEncoderLoadContext
+            {
+                BaseModelDirectory = options.BaseModelDirectory,
+                Device = DeviceOf(options),
+                DType = TaskEncoderLoadContext.DTypeFor(ModelDType.Parse(options.DType)),
+                CacheCapacity = options.EmbeddingCacheSize,
+            },
             resolver,
             loggerFactory);
 
@@ -33,7 +41,15 @@ internal static class Text2LoraComponents
             ?? throw new InvalidOperationException($"{nameof(Text2LoraOptions.HypernetworkDirectory)} is not set.");
         var directory = hub.Resolve(reference, ModelFileKind.Hypernetwork);
         var baseModel = options.BaseModelDirectory is { } given ? hub.Resolve(given, ModelFileKind.ModelConfig) : null;
-        logger.LogInformation("Loading hypernetwork from {Directory} onto {Device}.", directory, options.Device);
-        return loader.Load(directory, baseModel, device(options.Device));
+        logger.LogInformation("Loading hypernetwork from {Directory} onto {Device} in {DType}.", directory, options.Device, options.DType);
+        return loader.Load(directory, baseModel, DeviceOf(options), ModelDType.Parse(options.DType));
+    }
+
+    /// <summary>The options' device, made usable first (a CUDA device is initialised before other libtorch work).</summary>
+    public static Device DeviceOf(Text2LoraOptions options)
+    {
+        var device = ComputeDevice.Parse(options.Device);
+        TorchRuntime.EnsureAvailable(device);
+        return device;
     }
 }

@@ -29,10 +29,21 @@ public sealed class Text2LoraOptions
     /// </summary>
     public string? Encoder { get; set; }
 
-    /// <summary>The TorchSharp device the hypernetwork runs on: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
+    /// <summary>
+    /// The device the hypernetwork and the description encoder run on: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>
+    /// (see <see cref="Runtime.ComputeDevice"/>). A CUDA device is initialised before anything else is loaded.
+    /// </summary>
     [Required]
-    [RegularExpression(@"^(cpu|cuda(:\d+)?)$", ErrorMessage = "The Device field must be 'cpu', 'cuda' or 'cuda:N'.")]
-    public string Device { get; set; } = "cpu";
+    public string Device { get; set; } = Runtime.ComputeDevice.Cpu;
+
+    /// <summary>
+    /// The precision the hypernetwork and the description encoder are loaded in: <c>float32</c> (default),
+    /// <c>bfloat16</c> or <c>float16</c> (see <see cref="Models.ModelDType"/>); weights are cast while loading.
+    /// Generated adapters stay float32 (the dtype of PEFT adapter weights). With <c>float32</c> the encoder keeps the reference's precision
+    /// (<see cref="Encoders.TaskEncoderChoice.DType"/>: gte in float32, a base-model encoder in bfloat16).
+    /// </summary>
+    [Required]
+    public string DType { get; set; } = Models.ModelDType.Float32;
 
     /// <summary>How many description embeddings to keep in the LRU cache; 0 disables the cache.</summary>
     [Range(0, 1_000_000)]

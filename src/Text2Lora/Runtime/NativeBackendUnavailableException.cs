@@ -28,4 +28,7 @@ public enum NativeBackendProblem
 
     /// <summary>The backend is present and the C++ runtime is recent enough, yet loading failed.</summary>
     LoadFailed,
+
+    /// <summary>A CUDA device was asked for, but the CUDA backend package is not deployed or no CUDA device is visible.</summary>
+    CudaUnavailable,
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Text2Lora.Runtime;
 
@@ -15,8 +16,105 @@ public static class TorchRuntime
     /// <summary>The repository script that installs that runtime on Debian 12.</summary>
     public const string FixScript = "eng/install-native-prereqs.sh";
 
+    /// <summary>The TorchSharp version the backend packages must match.</summary>
+    public const string TorchSharpVersion = "0.107.0";
+
+    /// <summary>The CPU backend package.</summary>
+    public const string CpuPackage = "TorchSharp-cpu";
+
+    /// <summary>The CUDA backend package for Linux.</summary>
+    public const string CudaLinuxPackage = "TorchSharp-cuda-linux";
+
+    /// <summary>The CUDA backend package for Windows.</summary>
+    public const string CudaWindowsPackage = "TorchSharp-cuda-windows";
+
     private static readonly Lock Gate = new();
     private static bool _available;
+    private static bool _cudaAvailable;
+
+    /// <summary>
+    /// Makes <paramref name="device"/> usable: for a CUDA device, loads the CUDA backend <em>before</em> any other
+    /// libtorch work (TorchSharp issue #1198: autograd run before <c>libtorch_cuda</c> loads disables CUDA for the
+    /// process) and checks the device index; then the checks of <see cref="EnsureAvailable()"/>. Call it first
+    /// thing when a device is chosen. Cheap after the first successful call.
+    /// </summary>
+    /// <exception cref="NativeBackendUnavailableException">
+    /// No backend can load, or CUDA was asked for and the CUDA backend or a CUDA device is absent; the message names
+    /// the package to reference (<see cref="CudaLinuxPackage"/>/<see cref="CudaWindowsPackage"/> <see cref="TorchSharpVersion"/>).
+    /// </exception>
+    /// <exception cref="ArgumentException"><c>cuda:N</c> names a device the machine does not have.</exception>
+    public static void EnsureAvailable(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.type == DeviceType.CUDA)
+        {
+            EnsureCuda();
+            var count = torch.cuda.device_count();
+            if (device.index >= count)
+            {
+                throw new ArgumentException($"device 'cuda:{device.index}' does not exist: this machine has {count} CUDA device(s) (cuda:0 to cuda:{count - 1}).", nameof(device));
+            }
+        }
+        else if (device.type != DeviceType.CPU)
+        {
+            throw new ArgumentException($"device '{device}' is not supported; use cpu, cuda or cuda:N.", nameof(device));
+        }
+
+        EnsureAvailable();
+    }
+
+    private static void EnsureCuda()
+    {
+        if (Volatile.Read(ref _cudaAvailable))
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            if (_cudaAvailable)
+            {
+                return;
+            }
+
+            Exception? failure = null;
+            var loaded = false;
+            try
+            {
+                loaded = torch.TryInitializeDeviceType(DeviceType.CUDA) && torch.cuda.is_available();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failure = ex;
+            }
+
+            if (!loaded)
+            {
+                throw CudaUnavailable(failure);
+            }
+
+            Volatile.Write(ref _cudaAvailable, true);
+        }
+    }
+
+    /// <summary>The error for a CUDA device asked for on a process without a loadable CUDA backend or device.</summary>
+    internal static NativeBackendUnavailableException CudaUnavailable(Exception? failure) => new(
+        $"CUDA was requested but is not available: reference the package '{CudaPackageForThisOs}' version {TorchSharpVersion} " +
+        $"in the application project instead of '{CpuPackage}' (on the other OS: '{(OperatingSystem.IsWindows() ? CudaLinuxPackage : CudaWindowsPackage)}'), " +
+        "and check that an NVIDIA driver and GPU are visible (nvidia-smi); or run with device 'cpu'.",
+        NativeBackendProblem.CudaUnavailable,
+        failure);
+
+    /// <summary>
+    /// Whether a CUDA build of libtorch (<c>libtorch_cuda.so</c> / <c>torch_cuda.dll</c>, shipped by the CUDA backend
+    /// packages) is deployed with the application; a file check that loads nothing.
+    /// </summary>
+    public static bool CudaBackendDeployed() =>
+        NativeLibraryProbe.NativeSearchDirectories().Where(Directory.Exists)
+            .Any(dir => File.Exists(Path.Combine(dir, "libtorch_cuda.so")) || File.Exists(Path.Combine(dir, "torch_cuda.dll")));
+
+    /// <summary>The CUDA backend package of the running OS.</summary>
+    public static string CudaPackageForThisOs => OperatingSystem.IsWindows() ? CudaWindowsPackage : CudaLinuxPackage;
 
     /// <summary>
     /// Loads the CPU backend once; throws <see cref="NativeBackendUnavailableException"/> with the
@@ -61,7 +159,8 @@ public static class TorchRuntime
         {
             return new NativeBackendUnavailableException(
                 "TorchSharp's native backend is not deployed with this application (libLibTorchSharp was not found next to it). " +
-                "Reference a backend package in the application project: 'TorchSharp-cpu' for CPU, or a libtorch CUDA bundle.",
+                $"Reference a backend package version {TorchSharpVersion} in the application project: '{CpuPackage}' for CPU, " +
+                $"'{CudaLinuxPackage}' or '{CudaWindowsPackage}' for CUDA.",
                 NativeBackendProblem.BackendPackageMissing,
                 failure);
         }
@@ -112,7 +211,7 @@ internal sealed record NativeLibraryProbe(bool IsLinux, string? ShimPath, string
         return new NativeLibraryProbe(isLinux, shim, cppRuntimePath, hasVersion, loadError);
     }
 
-    private static IEnumerable<string> NativeSearchDirectories()
+    internal static IEnumerable<string> NativeSearchDirectories()
     {
         var baseDir = AppContext.BaseDirectory;
         yield return baseDir;

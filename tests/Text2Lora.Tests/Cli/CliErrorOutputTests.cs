@@ -14,7 +14,8 @@ public sealed class CliErrorOutputTests
 {
     private static string Config(string name) => Path.Combine(Training.Trainers.TrainerFixtures.RepoRoot, "configs", name);
 
-    private static (int Code, string Out, string Error) Run(params string[] args)
+    /// <summary>Runs <c>t2l</c> in this process with the console captured (shared by the CLI error tests).</summary>
+    internal static (int Code, string Out, string Error) Run(params string[] args)
     {
         var root = new RootCommand();
         foreach (var command in CommandCatalog.All())

@@ -83,6 +83,30 @@ public sealed class HubCommandTests : IDisposable
     }
 
     [Fact]
+    public void Trainer_config_names_its_base_model_by_hub_reference_as_the_command_line_does()
+    {
+        var repo = _hub.AddRepo("fixtures/stories260k", FakeHub.FilesOf(Stories260k.ModelDirectory));
+        using var work = new TempDirectory();
+        // "directory" is not a folder next to the config, so it is the hub reference (the command line's rule).
+        File.WriteAllText(work.File("lora.json"), $$"""
+            {
+              "baseModel": { "directory": "fixtures/stories260k", "promptFormat": "plain" },
+              "data": { "tasksDirectory": {{System.Text.Json.JsonSerializer.Serialize(CommittedSuite.Root)}}, "trainTasks": [ "add_one" ], "maxSequenceLength": 64, "validationExamplesPerTask": 2 },
+              "lora": { "rank": 2, "targetModules": [ "q_proj" ] },
+              "batchSize": 2,
+              "loop": { "outputDirectory": "run", "maxSteps": 1, "checkpointEvery": 0, "validateEvery": 0, "intraOpThreads": 1, "device": "cpu" }
+            }
+            """);
+
+        var result = RunTool($"train lora --config \"{work.File("lora.json")}\"", offline: false);
+
+        Assert.True(result.Code == 0, result.Stdout + result.Stderr);
+        Assert.True(File.Exists(Path.Combine(Cache, "models--fixtures--stories260k", "snapshots", repo.Commit, "model.safetensors")));
+        var adapterConfig = File.ReadAllText(Path.Combine(work.File("run"), "final", "adapter_config.json"));
+        Assert.Contains("\"base_model_name_or_path\": \"fixtures/stories260k\"", adapterConfig, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Two_processes_downloading_the_same_model_share_one_blob_and_one_transfer()
     {
         var repo = _hub.AddRepo("fixtures/stories260k", FakeHub.FilesOf(Stories260k.ModelDirectory));

@@ -16,14 +16,38 @@ public sealed class HypernetworkLoader(HubModelResolver? hub = null) : IHypernet
     private readonly HubModelResolver _hub = hub ?? new HubModelResolver();
 
     /// <inheritdoc />
-    public IHypernetwork Load(string directory, string? baseModelDirectory, Device device, CancellationToken cancellationToken = default)
+    public IHypernetwork Load(string directory, string? baseModelDirectory, Device device, CancellationToken cancellationToken = default) =>
+        Load(directory, baseModelDirectory, device, ScalarType.Float32, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Checkpoints hold float32 weights (a few hundred MB at most, unlike a base model); the float32 network is
+    /// converted by <see cref="T2LHypernetwork.ToDType"/> and then freed. Generated adapters stay float32 (PEFT's dtype).
+    /// </remarks>
+    public IHypernetwork Load(string directory, string? baseModelDirectory, Device device, ScalarType dtype, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
+        Models.ModelDType.NameOf(dtype);
         cancellationToken.ThrowIfCancellationRequested();
         var hypernetwork = HypernetworkCheckpoint.Load(directory, baseModelDirectory, _hub);
-        if (device.type != TorchSharp.DeviceType.CPU)
+        try
         {
-            hypernetwork.Module.to(device);
+            if (device.type != TorchSharp.DeviceType.CPU)
+            {
+                hypernetwork.Module.MoveTo(device);
+            }
+
+            if (dtype != ScalarType.Float32)
+            {
+                var converted = hypernetwork.ToDType(dtype);
+                hypernetwork.Dispose();
+                return converted;
+            }
+        }
+        catch
+        {
+            hypernetwork.Dispose();
+            throw;
         }
 
         return hypernetwork;

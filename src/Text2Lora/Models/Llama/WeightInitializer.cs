@@ -16,7 +16,9 @@ internal static class WeightInitializer
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(initializerRange);
         using var noGrad = no_grad();
-        using var generator = new Generator(unchecked((ulong)seed));
+        // The generator lives where the weights do: a draw into a CUDA tensor needs a CUDA generator.
+        var device = module.parameters().FirstOrDefault()?.device ?? CPU;
+        using var generator = new Generator(unchecked((ulong)seed), device);
         foreach (var (_, child) in module.named_modules())
         {
             switch (child)
