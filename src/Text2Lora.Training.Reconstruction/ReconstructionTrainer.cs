@@ -5,6 +5,7 @@ using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks;
 using Text2Lora.Models.Llama;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Encoders;
 using Text2Lora.Training.Loop;

@@ -6,7 +6,7 @@ using Text2Lora.IO.Safetensors;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Sft;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Cli.Reproduction;
 

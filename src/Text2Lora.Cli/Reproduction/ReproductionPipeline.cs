@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
 using Text2Lora.Training.Configuration;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Lora;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Pretraining;

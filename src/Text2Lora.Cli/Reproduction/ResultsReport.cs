@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Cli.Reproduction;
 

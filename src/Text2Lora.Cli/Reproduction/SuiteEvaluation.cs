@@ -11,7 +11,7 @@ using Text2Lora.IO.Peft;
 using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tokenization;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Cli.Reproduction;

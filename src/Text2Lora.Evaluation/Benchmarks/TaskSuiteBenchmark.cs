@@ -2,7 +2,7 @@ using System.Globalization;
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Scoring;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Evaluation.Benchmarks;
 

@@ -1,4 +1,5 @@
 using Text2Lora.Training.Loop;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Training.Data;
 

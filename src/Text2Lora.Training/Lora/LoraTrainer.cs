@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Models;

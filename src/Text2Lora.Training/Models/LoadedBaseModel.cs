@@ -1,7 +1,7 @@
 using Text2Lora.Models.Llama;
 using Text2Lora.Tokenization;
 using Text2Lora.Tokenization.ChatTemplates;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Training.Models;
 

@@ -3,6 +3,7 @@ using Text2Lora.Abstractions;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Loop;
 using static TorchSharp.torch;

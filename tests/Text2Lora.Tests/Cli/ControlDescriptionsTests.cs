@@ -1,6 +1,6 @@
 using Text2Lora.Cli.Reproduction;
 using Text2Lora.Tests.TaskSuite;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Tests.Cli;
 

@@ -8,7 +8,7 @@ using Text2Lora.Models.Llama;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tests.TaskSuite;
 using Text2Lora.Tokenization;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Tests.Cli;

@@ -4,7 +4,7 @@ using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tokenization;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -3,7 +3,7 @@ using Text2Lora.Evaluation.Benchmarks;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Scoring;
 using Text2Lora.Tests.Infrastructure;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Tests.Evaluation;
 

@@ -7,7 +7,7 @@ using Text2Lora.Tests.Tokenization;
 using Text2Lora.Tests.Training;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Xunit;
 
 namespace Text2Lora.Tests.Hardening;

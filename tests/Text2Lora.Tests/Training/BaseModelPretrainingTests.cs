@@ -3,6 +3,7 @@ using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tests.TaskSuite;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Pretraining;

@@ -2,7 +2,7 @@ using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tests.Tokenization;
 using Text2Lora.Tokenization;
 using Text2Lora.Tokenization.ChatTemplates;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Xunit;
 using static Text2Lora.Tests.Tokenization.MiniByteLevelTokenizers;
 

@@ -1,6 +1,6 @@
 using Text2Lora.IO;
 using Text2Lora.Tests.Infrastructure;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Xunit;
 
 namespace Text2Lora.Tests.Training;

@@ -5,6 +5,7 @@ using Text2Lora.Lora;
 using Text2Lora.Tests.Fakes;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Models;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>The task suite's scoring rules (see <c>data/task-suite/README.md</c>).</summary>
 public static partial class TaskScoringRules

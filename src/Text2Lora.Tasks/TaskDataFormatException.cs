@@ -1,6 +1,6 @@
 using Text2Lora.IO;
 
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>A task folder or one of its files is missing or malformed; names the file and, for JSONL, the line.</summary>
 public sealed class TaskDataFormatException : InvalidFileFormatException

@@ -1,4 +1,4 @@
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>What this project reads from a task's <c>metadata.yaml</c> (see <see cref="TaskFolderReader.ReadMetadata"/>).</summary>
 /// <param name="Descriptions">The <c>descriptions:</c> list (never empty).</param>

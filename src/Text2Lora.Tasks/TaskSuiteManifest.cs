@@ -1,7 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>
 /// The manifest <c>suite.yaml</c> of a task suite folder (<c>data/task-suite</c>): which task folders are training

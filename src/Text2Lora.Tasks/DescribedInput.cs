@@ -1,4 +1,4 @@
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>
 /// The plain-text prompt of "base model + task description in the prompt" (the T2L paper's prompting baseline), used

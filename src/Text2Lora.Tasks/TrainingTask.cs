@@ -1,4 +1,4 @@
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>A task of the multi-task data: its plain-language descriptions and its examples.</summary>
 /// <param name="Name">The task folder's name.</param>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>
 /// Reads task folders: <c>metadata.yaml</c> with a <c>descriptions:</c> list (the T2L reference's

@@ -1,7 +1,7 @@
 using Text2Lora.Tokenization;
 using Text2Lora.Tokenization.ChatTemplates;
 
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>
 /// Turns an example into ids and labels with the loss on the completion only. Instruct models: the

@@ -1,4 +1,4 @@
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>How a task suite's generated answers are scored (the <c>scoring:</c> key of <c>metadata.yaml</c>).</summary>
 public enum TaskScoring

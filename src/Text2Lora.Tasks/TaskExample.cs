@@ -1,4 +1,4 @@
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>One example of a task: the model is trained to answer <paramref name="Input"/> with <paramref name="Output"/>.</summary>
 /// <param name="Input">The prompt text.</param>

@@ -1,4 +1,4 @@
-namespace Text2Lora.Training.Data;
+namespace Text2Lora.Tasks;
 
 /// <summary>An example ready for the LM loss: labels equal the ids on completion tokens and <see cref="IgnoreIndex"/> on prompt tokens.</summary>
 /// <param name="InputIds">Prompt ids followed by completion ids.</param>
