@@ -12,6 +12,35 @@ namespace Text2Lora.Tests.Architecture
         ]);
 
         [Fact]
+        public void Evaluation_referencing_Training_is_reported()
+        {
+            var references = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+            {
+                ["Text2Lora.Evaluation"] = ["Text2Lora", "Text2Lora.Tasks", "Text2Lora.Training"],
+                ["Text2Lora.Training"] = ["Text2Lora", "Text2Lora.Tasks"],
+            };
+
+            var violations = new AssemblyRule(ArchitectureTests.AssemblyTable).Violations(references);
+
+            Assert.Equal(["Text2Lora.Evaluation references Text2Lora.Training"], violations);
+        }
+
+        [Fact]
+        public void Core_referencing_any_project_assembly_and_an_unplaced_assembly_are_reported()
+        {
+            var references = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+            {
+                ["Text2Lora"] = ["Text2Lora.Serving"],
+                ["Text2Lora.Extra"] = ["Text2Lora"],
+                ["t2l"] = ["Text2Lora", "Text2Lora.Training", "Text2Lora.Evaluation"],
+            };
+
+            var violations = new AssemblyRule(ArchitectureTests.AssemblyTable).Violations(references);
+
+            Assert.Equal(["Text2Lora references Text2Lora.Serving", "Text2Lora.Extra is not placed in the assembly table"], violations);
+        }
+
+        [Fact]
         public void Upward_reference_is_reported()
         {
             var graph = NamespaceGraph.FromEdges([("Text2Lora.IO", "Text2Lora.Lora")]);
