@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Text2Lora.Evaluation.Models;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.Training.Lora;
 using Text2Lora.Training.Reconstruction;

@@ -3,6 +3,7 @@ using Text2Lora.IO.Hub;
 using System.Globalization;
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Benchmarks;
+using Text2Lora.Evaluation.Models;
 using Text2Lora.Evaluation.Results;
 using Text2Lora.Evaluation.Running;
 using Text2Lora.Evaluation.Scoring;

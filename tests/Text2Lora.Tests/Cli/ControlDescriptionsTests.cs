@@ -1,4 +1,4 @@
-using Text2Lora.Cli.Reproduction;
+using Text2Lora.Reproduction;
 using Text2Lora.Tests.TaskSuite;
 using Text2Lora.Tasks;
 

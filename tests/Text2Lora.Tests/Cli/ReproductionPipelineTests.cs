@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Cli.Commands;
-using Text2Lora.Cli.Reproduction;
+using Text2Lora.Reproduction;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tests.TaskSuite;
 using Text2Lora.Training.Configuration;

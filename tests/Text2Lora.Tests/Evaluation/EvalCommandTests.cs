@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Text2Lora.Cli.Commands;
 using Text2Lora.Evaluation.Abstractions;
+using Text2Lora.Evaluation.Models;
 using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Evaluation;

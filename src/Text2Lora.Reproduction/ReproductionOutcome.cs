@@ -1,4 +1,4 @@
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>What a pipeline run wrote: the results document and its summary table (both Markdown).</summary>
 /// <param name="Results">The whole results document (<c>results.md</c>).</param>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Text2Lora.IO;
 
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>
 /// Copies the pipeline's final artifacts into the publish folder: <c>t2l-tiny-base</c> (the base model folder),

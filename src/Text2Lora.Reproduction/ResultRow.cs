@@ -1,4 +1,4 @@
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>A row of the results table: one way of answering the suite's test prompts.</summary>
 /// <param name="Key">Short stable identifier (used in files).</param>

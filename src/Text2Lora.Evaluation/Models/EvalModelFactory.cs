@@ -13,7 +13,7 @@ using Text2Lora.Tokenization;
 using Text2Lora.Tokenization.ChatTemplates;
 using static TorchSharp.torch;
 
-namespace Text2Lora.Cli.Commands;
+namespace Text2Lora.Evaluation.Models;
 
 /// <summary>
 /// Builds the model <c>t2l eval</c> evaluates from an <see cref="EvalModelSource"/>: the base model folder (weights,

@@ -1,4 +1,4 @@
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>Copying an artifact folder's files (artifact folders are flat).</summary>
 internal static class FolderFiles

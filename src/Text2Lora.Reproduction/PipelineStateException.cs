@@ -1,6 +1,6 @@
 using Text2Lora.IO;
 
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>A file of a pipeline output folder (e.g. <c>stage-times.json</c>) is malformed, or the folder is in use by another run.</summary>
 internal sealed class PipelineStateException(string path, string message, Exception? innerException = null)

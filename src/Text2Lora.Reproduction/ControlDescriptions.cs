@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Text2Lora.Tasks;
 
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>
 /// The descriptions of the T2L control rows (the paper's check that the adapter depends on what the description says):

@@ -1,4 +1,4 @@
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>The trained models the results table compares (folders in the pipeline's output).</summary>
 /// <param name="BaseModelDirectory">The base model (Hugging Face folder).</param>

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Text2Lora.Tasks;
 
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>
 /// The results table of the reproduction (<c>docs/results.md</c>): mean accuracy per row on training and held-out tasks,

@@ -1,4 +1,4 @@
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>One cell of the results table: a row's accuracy on one task, with one answer to show.</summary>
 /// <param name="Row">The row's key (<see cref="ResultRow.Key"/>).</param>

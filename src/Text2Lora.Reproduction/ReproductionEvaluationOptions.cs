@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>How <c>t2l reproduce</c> measures the rows of its results table on the suite's test splits.</summary>
 internal sealed class ReproductionEvaluationOptions

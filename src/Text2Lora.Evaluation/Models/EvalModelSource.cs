@@ -1,4 +1,4 @@
-namespace Text2Lora.Cli.Commands;
+namespace Text2Lora.Evaluation.Models;
 
 /// <summary>Which model <c>t2l eval</c> evaluates: a base model folder, optionally with a LoRA adapter or a hypernetwork + description.</summary>
 /// <param name="ModelDirectory">Hugging Face model folder (config.json, weights, tokenizer files).</param>

@@ -14,7 +14,7 @@ using Text2Lora.Tokenization;
 using Text2Lora.Tasks;
 using static TorchSharp.torch;
 
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>
 /// Measures every <see cref="ResultRow"/> on the first test examples of every task: greedy generation through the

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Text2Lora.Training.Configuration;
 
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>
 /// The schema of <c>t2l reproduce</c>'s config file (e.g. <c>configs/reproduce/pipeline.json</c>): the task suite, one

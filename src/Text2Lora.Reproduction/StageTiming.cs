@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Text2Lora.IO;
 
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>
 /// Wall time of each pipeline stage, kept in <c>stage-times.json</c> of the output folder so that a resumed run still

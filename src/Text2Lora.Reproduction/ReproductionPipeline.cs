@@ -9,7 +9,7 @@ using Text2Lora.Training.Pretraining;
 using Text2Lora.Training.Reconstruction;
 using Text2Lora.Training.Sft;
 
-namespace Text2Lora.Cli.Reproduction;
+namespace Text2Lora.Reproduction;
 
 /// <summary>
 /// The embedded small-scale reproduction of T2L (issue 6), stage by stage, each stage the project's own trainer run
