@@ -16,6 +16,9 @@ internal static class ArtifactPublisher
     internal const string BaseModelName = "t2l-tiny-base", SftName = "t2l-tiny-sft", ReconstructionName = "t2l-tiny-recon";
 
     /// <summary>Publishes <paramref name="artifacts"/> (trained in <paramref name="outputDirectory"/>) into <paramref name="publishDirectory"/>.</summary>
+    /// <param name="publishDirectory">The folder that receives the published model folders.</param>
+    /// <param name="artifacts">The trained artifacts' folders.</param>
+    /// <param name="outputDirectory">The pipeline's output folder.</param>
     /// <param name="summary">The results' summary table (Markdown), quoted in each README.</param>
     public static void Publish(string publishDirectory, ReproductionArtifacts artifacts, string outputDirectory, string summary)
     {
@@ -57,7 +60,7 @@ internal static class ArtifactPublisher
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# {name}");
         text.AppendLine();
-        text.AppendLine("<!-- Written by `t2l reproduce` (src/Text2Lora.Cli/Reproduction); do not edit by hand. -->");
+        text.AppendLine("<!-- Written by `t2l reproduce` (src/Text2Lora.Reproduction); do not edit by hand. -->");
         text.AppendLine();
         text.AppendLine(what);
         text.AppendLine();

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Text2Lora.Reproduction;
 
 /// <summary>How <c>t2l reproduce</c> measures the rows of its results table on the suite's test splits.</summary>
-internal sealed class ReproductionEvaluationOptions
+public sealed class ReproductionEvaluationOptions
 {
     /// <summary>First test examples scored per task (a task with fewer uses all of them).</summary>
     [Range(1, 100_000)]

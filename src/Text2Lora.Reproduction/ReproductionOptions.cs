@@ -10,7 +10,7 @@ namespace Text2Lora.Reproduction;
 /// each stage config's base model, task lists and output folder, so every stage sees the same suite and the freshly
 /// trained base model.
 /// </summary>
-internal sealed class ReproductionOptions : IConfigFilePaths, IValidatableObject
+public sealed class ReproductionOptions : IConfigFilePaths, IValidatableObject
 {
     /// <summary>Folder every stage writes into (<c>base/</c>, <c>oracle/&lt;task&gt;/</c>, <c>multitask/</c>, <c>sft/</c>, <c>recon/</c>, <c>results.md</c>).</summary>
     public string OutputDirectory { get; set; } = "";

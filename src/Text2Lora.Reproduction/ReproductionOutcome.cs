@@ -3,4 +3,4 @@ namespace Text2Lora.Reproduction;
 /// <summary>What a pipeline run wrote: the results document and its summary table (both Markdown).</summary>
 /// <param name="Results">The whole results document (<c>results.md</c>).</param>
 /// <param name="Summary">Its summary table.</param>
-internal sealed record ReproductionOutcome(string Results, string Summary);
+public sealed record ReproductionOutcome(string Results, string Summary);

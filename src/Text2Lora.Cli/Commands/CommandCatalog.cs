@@ -24,7 +24,7 @@ internal static class CommandCatalog
         yield return ReproduceCommand.Create();
         yield return DemoCommand.Create(hypernetworks);
         yield return ServeCommand.Create();
-        yield return EvalCommand.Create(new EvalModelFactory(hypernetworks).CreateAsync);
+        yield return EvalCommand.Create(new EvalModelFactory(hypernetworks, CliLogging.CreateFactory).CreateAsync);
         yield return TrainCommand.Create(
             TrainBaseKind.Create,
             () => TrainCommand.For(new TrainCommand.TrainerKind<SftTrainerOptions>(

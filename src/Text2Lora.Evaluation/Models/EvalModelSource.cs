@@ -6,4 +6,4 @@ namespace Text2Lora.Evaluation.Models;
 /// <param name="HypernetworkDirectory">T2L hypernetwork folder that generates the adapter, if any.</param>
 /// <param name="Description">Task description the hypernetwork turns into an adapter (with <paramref name="HypernetworkDirectory"/> only).</param>
 /// <param name="Encoder">Overrides the description encoder the checkpoint names (folder or id), if given.</param>
-internal sealed record EvalModelSource(string ModelDirectory, string? AdapterDirectory, string? HypernetworkDirectory, string? Description, string? Encoder = null);
+public sealed record EvalModelSource(string ModelDirectory, string? AdapterDirectory, string? HypernetworkDirectory, string? Description, string? Encoder = null);
