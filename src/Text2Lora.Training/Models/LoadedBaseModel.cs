@@ -21,7 +21,7 @@ public sealed class LoadedBaseModel : IDisposable
     /// <summary>Formats examples with the completion-only loss.</summary>
     public PromptFormatter Formatter { get; }
 
-    /// <summary>Id used to pad batches (the config's pad id, else the first EOS, else 0); padded positions carry no loss.</summary>
+    /// <summary>Id used to pad batches (<see cref="PaddingToken"/>); padded positions carry no loss.</summary>
     public int PadTokenId { get; }
 
     /// <summary>Wraps an already loaded model (taking ownership), e.g. a synthetic one without a tokenizer in benchmarks.</summary>
@@ -40,7 +40,7 @@ public sealed class LoadedBaseModel : IDisposable
         }
 
         var model = LlamaFamilyModel.Load(options.Directory);
-        var pad = model.Config.PadTokenId ?? (model.Config.EosTokenIds.Count > 0 ? model.Config.EosTokenIds[0] : 0);
+        var pad = PaddingToken.IdFor(model.Info, tokenizer);
         return new LoadedBaseModel(model, new PromptFormatter(tokenizer, template), pad);
     }
 

@@ -50,7 +50,7 @@ public sealed class BaseModelPretrainingObjective : ITrainingObjective
         _formatter = new PromptFormatter(tokenizer, chatTemplate: null);
         _options = options;
         _tasks = tasks;
-        _padTokenId = model.Config.PadTokenId ?? (tokenizer.EosTokenIds.Count > 0 ? tokenizer.EosTokenIds[0] : 0);
+        _padTokenId = PaddingToken.IdFor(model.Info, tokenizer);
         var holdOut = options.ValidationExamplesPerTask;
         for (var t = 0; t < tasks.Count; t++)
         {
