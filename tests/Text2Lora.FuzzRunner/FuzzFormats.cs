@@ -140,7 +140,7 @@ internal static class FuzzFormats
     {
         foreach (var (file, benchmark) in new[] { ("arc_easy.jsonl", "arc_easy"), ("boolq.jsonl", "boolq"), ("gsm8k.jsonl", "gsm8k"), ("hellaswag.jsonl", "hellaswag") })
         {
-            var items = BenchmarkCatalog.Get(benchmark).Load(Path.Combine(folder, file), PromptFormat.Harness);
+            var items = BenchmarkCatalog.Get(benchmark).Load(Path.Combine(folder, file), BenchmarkPromptFormat.Harness);
             Require(items.All(item => item is not null), $"{file}: a null item");
         }
     }

@@ -1,7 +1,7 @@
 namespace Text2Lora.Evaluation.Benchmarks;
 
 /// <summary>Which prompt templates a benchmark's items are built with.</summary>
-public enum PromptFormat
+public enum BenchmarkPromptFormat
 {
     /// <summary>
     /// The T2L reference's templates (<c>tasks/&lt;benchmark&gt;/metadata.yaml</c>: <c>user_prompt_template</c>,
