@@ -1,3 +1,5 @@
+// Several sample namespaces (layers) must live in this one file, so its namespaces are block-scoped.
+#pragma warning disable IDE0161
 using Text2Lora.Tests.Architecture.Samples.Lower;
 
 namespace Text2Lora.Tests.Architecture
