@@ -1,10 +1,10 @@
 namespace Text2Lora.TextGeneration;
 
 /// <summary>
-/// Decode-aware text stop sequences: where the first stop string occurs in the decoded continuation, and how much of
+/// Decode-aware text stop sequences (used by <see cref="TextGenerator"/> and by servers that stream text): where the first stop string occurs in the decoded continuation, and how much of
 /// a still-growing continuation can be shown without ever showing text that a later token turns into a stop string.
 /// </summary>
-internal static class StopStrings
+public static class StopStrings
 {
     /// <summary>U+FFFD, what a decoder yields for the bytes of a character whose remaining bytes are still to come.</summary>
     private const char Replacement = '\uFFFD';
