@@ -1,10 +1,12 @@
 // Several sample namespaces (layers) must live in this one file, so its namespaces are block-scoped.
 #pragma warning disable IDE0161
 using Text2Lora.Tests.Architecture.Samples.Lower;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Architecture
 {
     /// <summary>The checkers of <see cref="ArchitectureTests"/> fail on violations: synthetic graphs and sample types in this assembly.</summary>
+    [Trait(TestCategory.Key, TestCategory.Architecture)]
     public sealed class ArchitectureRuleTests
     {
         private static readonly LayerRule SampleLayers = new(

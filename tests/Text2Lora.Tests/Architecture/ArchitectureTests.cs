@@ -5,6 +5,7 @@ using Text2Lora.Tasks;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Reconstruction;
 using Text2Lora.Training.Sft;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Architecture;
 
@@ -12,6 +13,7 @@ namespace Text2Lora.Tests.Architecture;
 /// The dependency rule of docs/architecture.md, checked on the compiled assemblies: inside the core package, namespaces
 /// only reference their own layer or layers below; no assembly has a namespace cycle.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Architecture)]
 public sealed class ArchitectureTests
 {
     /// <summary>The core package's layers, bottom first (docs/architecture.md mirrors this table).</summary>

@@ -18,6 +18,7 @@ namespace Text2Lora.Tests.Cli;
 /// <c>t2l demo</c> on the committed tiny base model and T2L-reconstruction hypernetwork. The assertions hold for any
 /// rerun of <c>t2l reproduce</c>: they compare the demo's columns with the library's own paths, not with fixed text.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class DemoCommandTests
 {
     private static readonly string Root = Path.GetDirectoryName(Path.GetDirectoryName(CommittedSuite.Root))!;

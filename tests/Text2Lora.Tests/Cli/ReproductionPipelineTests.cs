@@ -21,6 +21,7 @@ namespace Text2Lora.Tests.Cli;
 /// every stage runs, every row is scored, the results and the published folders are written, a second run reproduces
 /// every artifact byte for byte, and a resumed run skips the finished stages.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class ReproductionPipelineTests
 {
     private static readonly string[] TrainTasks = ["reverse_word", "add_one", "parity"]; // three families

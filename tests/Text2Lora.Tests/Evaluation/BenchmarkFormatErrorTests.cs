@@ -4,6 +4,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary>Malformed benchmark lines fail with the file, the line number and the field.</summary>
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public sealed class BenchmarkFormatErrorTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -7,6 +7,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary>The loaders read the shared 20-item samples; expected values are read off the sample lines by hand.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class BenchmarkLoaderTests
 {
     private static string Sample(string name) => FixturePaths.Get("bench-samples", name + ".jsonl");

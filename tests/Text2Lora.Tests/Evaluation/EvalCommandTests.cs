@@ -8,6 +8,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary><c>t2l eval</c> end to end with a hand-set model in place of the base-model factory.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class EvalCommandTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

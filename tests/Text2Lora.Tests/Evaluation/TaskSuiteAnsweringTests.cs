@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary>Answering task-suite prompts by greedy generation, against transformers' greedy sample of stories260k.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 [Collection(nameof(Text2Lora.Tests.Hypernetworks.NativeMemoryCollection))]
 public sealed class TaskSuiteAnsweringTests
 {

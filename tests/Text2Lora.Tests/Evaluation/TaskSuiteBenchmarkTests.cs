@@ -7,6 +7,7 @@ using Text2Lora.Tasks;
 
 namespace Text2Lora.Tests.Evaluation;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TaskSuiteBenchmarkTests
 {
     [Fact]

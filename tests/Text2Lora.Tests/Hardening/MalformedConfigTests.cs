@@ -16,6 +16,7 @@ namespace Text2Lora.Tests.Hardening;
 /// Regression tests for the config escapes of issue 14 (config.json, adapter_config.json, tokenizer files, task
 /// folders, trainer configs): each used to escape untyped or allocate without bound.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public sealed class MalformedConfigTests
 {
     private static JsonObject LlamaConfig() =>

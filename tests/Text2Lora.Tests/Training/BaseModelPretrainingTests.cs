@@ -11,6 +11,7 @@ using Text2Lora.Training.Pretraining;
 namespace Text2Lora.Tests.Training;
 
 /// <summary>Pretraining the tiny base model from scratch on instruction-formatted task-suite examples.</summary>
+[Trait(TestCategory.Key, TestCategory.Training)]
 public sealed class BaseModelPretrainingTests
 {
     private static string RepositoryRoot => Path.GetDirectoryName(Path.GetDirectoryName(CommittedSuite.Root))!;

@@ -9,6 +9,7 @@ using static Text2Lora.Tests.Tokenization.MiniByteLevelTokenizers;
 namespace Text2Lora.Tests.Training;
 
 /// <summary>Prompt formatting with the loss on completion tokens only.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class PromptFormatterTests
 {
     private const int Ignore = TokenizedExample.IgnoreIndex;

@@ -6,6 +6,7 @@ using Xunit;
 namespace Text2Lora.Tests.Training;
 
 /// <summary>Reading task folders (Fixtures/tasks: two small SNI tasks with T2L descriptions) and their errors.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TaskFolderReaderTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Text2Lora.Training.Loop;
 
 namespace Text2Lora.Tests.Training.Trainers;
 
+[Trait(TestCategory.Key, TestCategory.Training)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class LoraTrainerTests
 {

@@ -16,6 +16,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Training.Trainers;
 
 /// <summary>Reconstruction of the committed oracle library (four real LoRAs trained on stories260K by t2l train lora).</summary>
+[Trait(TestCategory.Key, TestCategory.Training)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class ReconstructionTrainerTests(ITestOutputHelper output)
 {
