@@ -3,6 +3,7 @@ using Text2Lora.Bench;
 using Text2Lora.Encoders;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tokenization;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Lora;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks;
@@ -8,6 +7,7 @@ using Text2Lora.Runtime;
 using TorchSharp;
 using Text2Lora.Models.Llama;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Encoders;
 using Text2Lora.Training.Loop;
@@ -20,12 +20,10 @@ namespace Text2Lora.Training.Reconstruction;
 /// the hypernetwork, so generation de-normalises. The artifact (<c>final/</c>) is the hypernetwork in Text2Lora's
 /// own format.
 /// </summary>
-public sealed class ReconstructionTrainer : ITrainer
+public sealed class ReconstructionTrainer : TrainerBase<ReconstructionTrainerOptions>
 {
-    private readonly ReconstructionTrainerOptions _options;
     private readonly ITaskEncoder? _encoder;
     private readonly TaskEncoderChoice _encoderChoice;
-    private readonly ILogger _logger;
 
     /// <summary>Creates the trainer; the options are validated here.</summary>
     /// <param name="options">The options.</param>
@@ -33,23 +31,19 @@ public sealed class ReconstructionTrainer : ITrainer
     /// <param name="logger">Logger.</param>
     /// <exception cref="TrainerConfigException">An option is invalid; names the field.</exception>
     public ReconstructionTrainer(ReconstructionTrainerOptions options, ITaskEncoder? encoder = null, ILogger<ReconstructionTrainer>? logger = null)
+        : base(options, nameof(ReconstructionTrainerOptions), logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        TrainerConfigFile.Validate(options, nameof(ReconstructionTrainerOptions));
         _encoderChoice = TrainingTaskEncoder.Choose(options.Encoder, nameof(ReconstructionTrainerOptions));
-        _options = options;
         _encoder = encoder;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
+
+    /// <inheritdoc />
+    protected override TrainingLoopOptions LoopOptions => Options.Loop;
 
     /// <inheritdoc />
     /// <exception cref="TaskDataFormatException">A task folder or its descriptions are missing or malformed (nothing is written then).</exception>
     /// <exception cref="Text2Lora.Lora.AdapterFormatException">A library adapter is missing, malformed or inconsistent (nothing is written then).</exception>
-    public async Task<TrainingResult> TrainAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        using var objective = CreateObjective(cancellationToken);
-        return await new TrainingLoop(_options.Loop, _logger).RunAsync(objective, progress, cancellationToken).ConfigureAwait(false);
-    }
+    protected override ITrainingObjective BuildObjective(ICollection<IDisposable> owned, CancellationToken cancellationToken) => CreateObjective(cancellationToken);
 
     /// <summary>
     /// Reads descriptions and adapters, computes targets and embeddings and builds the hypernetwork (with the
@@ -61,9 +55,9 @@ public sealed class ReconstructionTrainer : ITrainer
         var owned = new List<IDisposable>();
         try
         {
-            var descriptions = _options.Tasks.Select(task =>
+            var descriptions = Options.Tasks.Select(task =>
             {
-                var folder = Path.Combine(_options.TasksDirectory, task);
+                var folder = Path.Combine(Options.TasksDirectory, task);
                 if (!Directory.Exists(folder))
                 {
                     throw new TaskDataFormatException(folder, "the task folder does not exist");
@@ -71,34 +65,33 @@ public sealed class ReconstructionTrainer : ITrainer
 
                 return (task, TaskFolderReader.ReadDescriptions(Path.Combine(folder, TaskFolderReader.MetadataFileName)));
             }).ToList();
-            var device = _options.Loop.TrainingDevice;
-            TorchRuntime.EnsureAvailable(device);
-            var modelShapes = LlamaFamilyConfig.Load(ConfigPaths.LocalModelFolder(_options.BaseModelDirectory, ModelFileKind.ModelConfig, cancellationToken)).LoraTargets();
-            var library = Own(AdapterLibrary.Load(_options.AdaptersDirectory, _options.Tasks, modelShapes));
-            var multiTask = _options.MultiTaskLoraDirectory is { } mtFolder ? Own(library.LoadMatching(mtFolder, modelShapes)) : null;
-            var targets = Own(new ReconstructionTargets(library, multiTask, _options, device));
+            var device = Options.Loop.TrainingDevice;
+            var modelShapes = LlamaFamilyConfig.Load(ConfigPaths.LocalModelFolder(Options.BaseModelDirectory, ModelFileKind.ModelConfig, cancellationToken)).LoraTargets();
+            var library = Own(AdapterLibrary.Load(Options.AdaptersDirectory, Options.Tasks, modelShapes));
+            var multiTask = Options.MultiTaskLoraDirectory is { } mtFolder ? Own(library.LoadMatching(mtFolder, modelShapes)) : null;
+            var targets = Own(new ReconstructionTargets(library, multiTask, Options, device));
             var encoder = _encoder ?? Own(TrainingTaskEncoder.Load(
-                _encoderChoice, new TaskEncoderLoadContext { BaseModelDirectory = _options.BaseModelDirectory, Device = device }, _logger, cancellationToken));
-            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, descriptions, _options.DescriptionsPerTask, cancellationToken, device));
-            _logger.LogInformation("T2L reconstruction of {Tasks} adapters (rank {Rank}, modules {Modules}), {Size} hypernetwork, {Target} targets.",
-                _options.Tasks.Count, library.Config.R, string.Join(", ", library.Targets.Modules.Select(m => m.Name)), _options.Hypernetwork.Size,
-                !_options.Factorized ? "ΔW" : _options.PredictZScore ? "z-scored factor" : "factor");
+                _encoderChoice, new TaskEncoderLoadContext { BaseModelDirectory = Options.BaseModelDirectory, Device = device }, Logger, cancellationToken));
+            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, descriptions, Options.DescriptionsPerTask, cancellationToken, device));
+            Logger.LogInformation("T2L reconstruction of {Tasks} adapters (rank {Rank}, modules {Modules}), {Size} hypernetwork, {Target} targets.",
+                Options.Tasks.Count, library.Config.R, string.Join(", ", library.Targets.Modules.Select(m => m.Name)), Options.Hypernetwork.Size,
+                !Options.Factorized ? "ΔW" : Options.PredictZScore ? "z-scored factor" : "factor");
 
             // The reference gives the heads a bias only when the targets are not z-scores.
-            var architecture = _options.Hypernetwork.ToArchitecture(encoder.EmbeddingSize, HypernetworkTrainingTask.Recon, headBias: !_options.PredictZScore,
-                _options.PredictZScore, _options.Factorized, _options.DeltaWScaling);
+            var architecture = Options.Hypernetwork.ToArchitecture(encoder.EmbeddingSize, HypernetworkTrainingTask.Recon, headBias: !Options.PredictZScore,
+                Options.PredictZScore, Options.Factorized, Options.DeltaWScaling);
             // The default init draws from the global generator: seed it so a run is reproducible.
-            TorchSharp.torch.manual_seed(_options.Loop.Seed);
+            TorchSharp.torch.manual_seed(Options.Loop.Seed);
             var hypernetwork = Own(new T2LHypernetwork(
                 new HyperModulator(architecture, library.Config.R, library.Targets.LayerCount, library.Targets.Modules),
                 library.Config,
                 library.Targets,
                 encoder.Id,
-                library.Config.BaseModelNameOrPath ?? _options.BaseModelDirectory)
+                library.Config.BaseModelNameOrPath ?? Options.BaseModelDirectory)
             {
                 DescriptionFormat = _encoder is null ? _encoderChoice.Format : TrainingTaskEncoder.FormatOf(_encoder),
             });
-            if (_options.PredictZScore)
+            if (Options.PredictZScore)
             {
                 hypernetwork.Module.SetReconstructionStatistics(targets.Statistics);
             }
@@ -116,7 +109,7 @@ public sealed class ReconstructionTrainer : ITrainer
                 hypernetwork.Module.MoveTo(device);
             }
 
-            return new ReconstructionObjective(_options.Tasks, embeddings, targets, hypernetwork, _options, owned);
+            return new ReconstructionObjective(Options.Tasks, embeddings, targets, hypernetwork, Options, owned);
         }
         catch
         {

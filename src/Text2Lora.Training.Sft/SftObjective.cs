@@ -2,6 +2,7 @@ using Text2Lora.Abstractions;
 using Text2Lora.Hypernetworks;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.Lora;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Models;

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks;
 using Text2Lora.Runtime;
 using TorchSharp;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Encoders;
 using Text2Lora.Training.Loop;
@@ -18,12 +18,10 @@ namespace Text2Lora.Training.Sft;
 /// <c>train_custom_sft.py</c>). The artifact (<c>final/</c>, <c>best/</c>) is the hypernetwork in Text2Lora's own
 /// format, loadable by <see cref="Text2Lora.Hypernetworks.Checkpoints.HypernetworkCheckpoint.Load"/>.
 /// </summary>
-public sealed class SftTrainer : ITrainer
+public sealed class SftTrainer : TrainerBase<SftTrainerOptions>
 {
-    private readonly SftTrainerOptions _options;
     private readonly ITaskEncoder? _encoder;
     private readonly TaskEncoderChoice _encoderChoice;
-    private readonly ILogger _logger;
 
     /// <summary>Creates the trainer; the options are validated here.</summary>
     /// <param name="options">The options.</param>
@@ -31,22 +29,18 @@ public sealed class SftTrainer : ITrainer
     /// <param name="logger">Logger.</param>
     /// <exception cref="TrainerConfigException">An option is invalid; names the field.</exception>
     public SftTrainer(SftTrainerOptions options, ITaskEncoder? encoder = null, ILogger<SftTrainer>? logger = null)
+        : base(options, nameof(SftTrainerOptions), logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        TrainerConfigFile.Validate(options, nameof(SftTrainerOptions));
         _encoderChoice = TrainingTaskEncoder.Choose(options.Encoder, nameof(SftTrainerOptions));
-        _options = options;
         _encoder = encoder;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
+    protected override TrainingLoopOptions LoopOptions => Options.Loop;
+
+    /// <inheritdoc />
     /// <exception cref="TaskDataFormatException">A task folder or file is missing or malformed (nothing is written then).</exception>
-    public async Task<TrainingResult> TrainAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        using var objective = CreateObjective(cancellationToken);
-        return await new TrainingLoop(_options.Loop, _logger).RunAsync(objective, progress, cancellationToken).ConfigureAwait(false);
-    }
+    protected override ITrainingObjective BuildObjective(ICollection<IDisposable> owned, CancellationToken cancellationToken) => CreateObjective(cancellationToken);
 
     /// <summary>
     /// Loads the base model, data and encoder, precomputes the description embeddings and builds the freshly
@@ -55,12 +49,11 @@ public sealed class SftTrainer : ITrainer
     /// </summary>
     internal SftObjective CreateObjective(CancellationToken cancellationToken)
     {
-        var device = _options.Loop.TrainingDevice;
-        TorchRuntime.EnsureAvailable(device);
-        var baseModel = LoadedBaseModel.Load(_options.BaseModel, device);
+        var device = Options.Loop.TrainingDevice;
+        var baseModel = LoadedBaseModel.Load(Options.BaseModel, device);
         try
         {
-            return CreateObjective(baseModel, TaskDataset.Load(_options.Data, baseModel.Formatter), ownsBaseModel: true, cancellationToken);
+            return CreateObjective(baseModel, TaskDataset.Load(Options.Data, baseModel.Formatter), ownsBaseModel: true, cancellationToken);
         }
         catch
         {
@@ -80,23 +73,23 @@ public sealed class SftTrainer : ITrainer
 
         try
         {
-            var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
+            var targets = Options.Lora.Select(baseModel.Model.LoraTargets);
             var encoder = _encoder ?? Own(TrainingTaskEncoder.Load(
-                _encoderChoice, new TaskEncoderLoadContext { BaseModel = baseModel.Model, BaseModelTokenizer = baseModel.Formatter.Tokenizer, Device = baseModel.Model.Device, DType = baseModel.Model.DType }, _logger, cancellationToken));
+                _encoderChoice, new TaskEncoderLoadContext { BaseModel = baseModel.Model, BaseModelTokenizer = baseModel.Formatter.Tokenizer, Device = baseModel.Model.Device, DType = baseModel.Model.DType }, Logger, cancellationToken));
             var device = baseModel.Model.Device;
-            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation).Select(t => (t.Name, t.Descriptions)), _options.DescriptionsPerTask, cancellationToken, device));
-            _logger.LogInformation("T2L SFT on {Tasks} task(s) ({Validation} for validation), {Size} hypernetwork, rank {Rank}, modules {Modules}.",
-                data.Train.Count, data.Validation.Count, _options.Hypernetwork.Size, _options.Lora.Rank, string.Join(", ", _options.Lora.TargetModules));
+            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation).Select(t => (t.Name, t.Descriptions)), Options.DescriptionsPerTask, cancellationToken, device));
+            Logger.LogInformation("T2L SFT on {Tasks} task(s) ({Validation} for validation), {Size} hypernetwork, rank {Rank}, modules {Modules}.",
+                data.Train.Count, data.Validation.Count, Options.Hypernetwork.Size, Options.Lora.Rank, string.Join(", ", Options.Lora.TargetModules));
 
-            var architecture = _options.Hypernetwork.ToArchitecture(encoder.EmbeddingSize, HypernetworkTrainingTask.Sft, headBias: true);
+            var architecture = Options.Hypernetwork.ToArchitecture(encoder.EmbeddingSize, HypernetworkTrainingTask.Sft, headBias: true);
             // The trunk's default init draws from the global generator: seed it so a run is reproducible.
-            TorchSharp.torch.manual_seed(_options.Loop.Seed);
+            TorchSharp.torch.manual_seed(Options.Loop.Seed);
             var hypernetwork = Own(new T2LHypernetwork(
-                new HyperModulator(architecture, _options.Lora.Rank, targets.LayerCount, targets.Modules),
-                _options.Lora.ToConfig(_options.BaseModel.RecordedId),
+                new HyperModulator(architecture, Options.Lora.Rank, targets.LayerCount, targets.Modules),
+                Options.Lora.ToConfig(Options.BaseModel.RecordedId),
                 targets,
                 encoder.Id,
-                _options.BaseModel.RecordedId)
+                Options.BaseModel.RecordedId)
             {
                 DescriptionFormat = _encoder is null ? _encoderChoice.Format : TrainingTaskEncoder.FormatOf(_encoder),
             });
@@ -107,7 +100,7 @@ public sealed class SftTrainer : ITrainer
             {
                 hypernetwork.Module.MoveTo(device);
             }
-            return new SftObjective(baseModel, data, embeddings, hypernetwork, _options, owned);
+            return new SftObjective(baseModel, data, embeddings, hypernetwork, Options, owned);
         }
         catch
         {

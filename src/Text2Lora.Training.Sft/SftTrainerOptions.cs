@@ -1,30 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Text2Lora.Abstractions;
-using Text2Lora.Training.Configuration;
-using Text2Lora.Training.Data;
 using Text2Lora.Training.Encoders;
 using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Lora;
-using Text2Lora.Training.Loop;
-using Text2Lora.Training.Models;
 
 namespace Text2Lora.Training.Sft;
 
 /// <summary>Options of <see cref="SftTrainer"/> (the JSON of <c>t2l train sft --config</c>); the reference's names in brackets.</summary>
-public sealed class SftTrainerOptions : IConfigFilePaths
+public sealed class SftTrainerOptions : SupervisedTrainerOptions
 {
-    /// <summary>The frozen base model.</summary>
-    [Required]
-    public BaseModelOptions BaseModel { get; set; } = new();
-
-    /// <summary>Training tasks, and the (held-out) tasks whose test split gives the validation loss.</summary>
-    [Required]
-    public TaskDataOptions Data { get; set; } = new();
-
-    /// <summary>Rank, alpha, LoRA dropout and target modules of the generated adapters.</summary>
-    [Required]
-    public LoraAdapterOptions Lora { get; set; } = new();
-
     /// <summary>Size of the hypernetwork.</summary>
     [Required]
     public HypernetworkOptions Hypernetwork { get; set; } = new();
@@ -70,17 +54,10 @@ public sealed class SftTrainerOptions : IConfigFilePaths
     /// </summary>
     public string? Encoder { get; set; }
 
-    /// <summary>Optimizer, schedule, checkpoints, validation and output folder.</summary>
-    [Required]
-    public TrainingLoopOptions Loop { get; set; } = new();
-
     /// <inheritdoc />
-    public void ResolvePaths(string baseDirectory)
+    public override void ResolvePaths(string baseDirectory)
     {
-        // Null sections are reported by validation, which runs next.
-        BaseModel?.Directory = ConfigPaths.ResolveModel(BaseModel.Directory, baseDirectory);
-        Data?.TasksDirectory = ConfigPaths.Resolve(Data.TasksDirectory, baseDirectory);
-        Loop?.OutputDirectory = ConfigPaths.Resolve(Loop.OutputDirectory, baseDirectory);
+        base.ResolvePaths(baseDirectory);
         Encoder = TrainingTaskEncoder.ResolvePath(Encoder, baseDirectory);
     }
 }

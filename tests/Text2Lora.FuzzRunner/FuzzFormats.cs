@@ -6,7 +6,7 @@ using Text2Lora.IO.Safetensors;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Sft;
 using static TorchSharp.torch;
 
@@ -140,7 +140,7 @@ internal static class FuzzFormats
     {
         foreach (var (file, benchmark) in new[] { ("arc_easy.jsonl", "arc_easy"), ("boolq.jsonl", "boolq"), ("gsm8k.jsonl", "gsm8k"), ("hellaswag.jsonl", "hellaswag") })
         {
-            var items = BenchmarkCatalog.Get(benchmark).Load(Path.Combine(folder, file), PromptFormat.Harness);
+            var items = BenchmarkCatalog.Get(benchmark).Load(Path.Combine(folder, file), BenchmarkPromptFormat.Harness);
             Require(items.All(item => item is not null), $"{file}: a null item");
         }
     }

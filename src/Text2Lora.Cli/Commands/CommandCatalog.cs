@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Text2Lora.Evaluation.Models;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.Training.Lora;
 using Text2Lora.Training.Reconstruction;
@@ -23,7 +24,7 @@ internal static class CommandCatalog
         yield return ReproduceCommand.Create();
         yield return DemoCommand.Create(hypernetworks);
         yield return ServeCommand.Create();
-        yield return EvalCommand.Create(new EvalModelFactory(hypernetworks).CreateAsync);
+        yield return EvalCommand.Create(new EvalModelFactory(hypernetworks, CliLogging.CreateFactory).CreateAsync);
         yield return TrainCommand.Create(
             TrainBaseKind.Create,
             () => TrainCommand.For(new TrainCommand.TrainerKind<SftTrainerOptions>(

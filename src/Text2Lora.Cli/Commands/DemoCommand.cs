@@ -1,20 +1,11 @@
-using Text2Lora.LoraGeneration;
-using Text2Lora.TextGeneration;
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Text2Lora.Abstractions;
-using Text2Lora.Encoders;
+using Text2Lora.Evaluation.Demo;
 using Text2Lora.IO.Hub;
 using Text2Lora.IO.Peft;
-using Text2Lora.Lora;
-using Text2Lora.Models.Llama;
-using Text2Lora.Runtime;
-using Text2Lora.Tokenization;
-using Text2Lora.Training.Data;
-using static TorchSharp.torch;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Cli.Commands;
 
@@ -73,68 +64,18 @@ internal static class DemoCommand
                     parse.GetValue(saveAdapter)?.FullName,
                     parse.GetValue(maxNewTokens),
                     parse.GetValue(encoder),
-                    settings);
+                    settings.LoadOptions);
                 Print(await RunAsync(loader, request, cancellationToken).ConfigureAwait(false), request, console);
             });
         });
         return command;
     }
 
-    /// <summary>One parsed <c>t2l demo</c>.</summary>
-    internal sealed record DemoRequest(string Description, IReadOnlyList<string> Inputs, string ModelDirectory, string HypernetworkDirectory, string? SaveAdapterDirectory, int MaxNewTokens, string? Encoder = null, ComputeSettings? Compute = null);
-
-    /// <summary>One input's three answers.</summary>
-    internal sealed record DemoRow(string Input, string Base, string BaseWithDescription, string Adapted);
-
-    /// <summary>What the demo did, for printing (and for tests).</summary>
-    internal sealed record DemoResult(IReadOnlyList<DemoRow> Rows, TimeSpan Load, TimeSpan AdapterGeneration, TimeSpan Answering, int AdapterParameters);
-
-    /// <summary>Loads the models, generates the adapter, answers every input three ways; saves the adapter when asked.</summary>
-    internal static async Task<DemoResult> RunAsync(IHypernetworkLoader loader, DemoRequest request, CancellationToken cancellationToken)
+    /// <summary>Checks the request as <c>t2l demo</c>'s options, then runs <see cref="DescriptionDemo"/> with console logging.</summary>
+    internal static Task<DemoResult> RunAsync(IHypernetworkLoader loader, DemoRequest request, CancellationToken cancellationToken)
     {
         Validate(request);
-        var compute = request.Compute ?? ComputeSettings.Default;
-        compute.EnsureAvailable();
-        var clock = Stopwatch.StartNew();
-        using var loggerFactory = CliLogging.CreateFactory();
-        var tokenizer = TokenizerLoader.Load(request.ModelDirectory);
-        using var model = LlamaFamilyModel.Load(request.ModelDirectory, compute.LoadOptions, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
-        using var hypernetwork = loader.Load(request.HypernetworkDirectory, request.ModelDirectory, compute.Device, compute.DType, cancellationToken);
-        using var encoder = CheckpointTaskEncoder.Load(
-            hypernetwork, request.HypernetworkDirectory, request.Encoder, new TaskEncoderLoadContext { BaseModel = model, BaseModelTokenizer = tokenizer }, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
-        using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(encoder).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory).Build();
-        var load = clock.Elapsed;
-
-        clock.Restart();
-        using var adapter = await generator.FromDescriptionAsync(request.Description, cancellationToken).ConfigureAwait(false);
-        var generation = clock.Elapsed;
-
-        clock.Restart();
-        var options = new GenerationOptions { MaxNewTokens = request.MaxNewTokens };
-        IReadOnlyList<string> Answer(Func<string, string> prompt, ActiveAdapters? adapters)
-        {
-            var ids = request.Inputs.Select(input => (IReadOnlyList<int>)tokenizer.Encode(prompt(input), addSpecialTokens: true)).ToList();
-            using var result = model.Generate(ids, options, adapters, cancellationToken);
-            return result.Sequences.Select(s => tokenizer.Decode(s.TokenIds, skipSpecialTokens: true).Trim()).ToList();
-        }
-
-        var plain = Answer(input => input, null);
-        var described = Answer(input => DescribedInput.Compose(request.Description, input), null);
-        IReadOnlyList<string> adapted;
-        using (var active = model.PrepareAdapter(adapter))
-        {
-            adapted = Answer(input => input, active);
-        }
-
-        var answering = clock.Elapsed;
-        if (request.SaveAdapterDirectory is { } directory)
-        {
-            PeftAdapterFolder.Save(adapter, directory);
-        }
-
-        var rows = request.Inputs.Select((input, i) => new DemoRow(input, plain[i], described[i], adapted[i])).ToList();
-        var parameters = adapter.Modules.Values.Sum(w => (int)(w.A.numel() + w.B.numel()));
-        return new DemoResult(rows, load, generation, answering, parameters);
+        return DescriptionDemo.RunAsync(loader, request, CliLogging.CreateFactory, cancellationToken);
     }
 
     private static void Print(DemoResult result, DemoRequest request, IAnsiConsole console)

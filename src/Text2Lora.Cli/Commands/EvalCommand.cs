@@ -3,6 +3,7 @@ using Text2Lora.IO.Hub;
 using System.Globalization;
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Benchmarks;
+using Text2Lora.Evaluation.Models;
 using Text2Lora.Evaluation.Results;
 using Text2Lora.Evaluation.Running;
 using Text2Lora.Evaluation.Scoring;
@@ -30,7 +31,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "Benchmark JSONL file, or a task folder (test.jsonl + optional metadata.yaml) for 'tasks'.", Required = true };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items." };
         var output = new Option<FileInfo?>("--output") { Description = "Per-item results (JSONL); the summary goes next to it as .summary.json. Default: <benchmark>-results.jsonl." };
-        var format = new Option<PromptFormat>("--prompt-format") { Description = "t2l (the T2L reference's chat templates) or harness (lm-evaluation-harness cloze prompts).", DefaultValueFactory = _ => PromptFormat.T2l };
+        var format = new Option<BenchmarkPromptFormat>("--prompt-format") { Description = "t2l (the T2L reference's chat templates) or harness (lm-evaluation-harness cloze prompts).", DefaultValueFactory = _ => BenchmarkPromptFormat.T2l };
         var scoring = new Option<ScoringMethod>("--scoring") { Description = "Multiple choice by loglikelihood or by generation (T2L format only).", DefaultValueFactory = _ => ScoringMethod.LogLikelihood };
         var normalization = new Option<string>("--normalization") { Description = "Primary log-likelihood metric: none (acc), token (acc_per_token) or char (acc_norm).", DefaultValueFactory = _ => "none" };
         normalization.AcceptOnlyFromAmong("none", "token", "char");
@@ -54,7 +55,7 @@ internal static class EvalCommand
                         ModelFolders.ResolveOptional(parse.GetValue(hypernetwork), ModelFileKind.Hypernetwork, cancellationToken),
                         parse.GetValue(description),
                         parse.GetValue(encoder),
-                        settings),
+                        settings.LoadOptions),
                     parse.GetValue(benchmark)!,
                     parse.GetValue(data)!,
                     parse.GetValue(limit),
@@ -73,7 +74,7 @@ internal static class EvalCommand
     }
 
     /// <summary>Everything one <c>t2l eval</c> run needs, after parsing.</summary>
-    internal sealed record EvalRequest(EvalModelSource Model, string Benchmark, string DataPath, int? Limit, string? OutputPath, PromptFormat Format, EvaluationOptions Options);
+    internal sealed record EvalRequest(EvalModelSource Model, string Benchmark, string DataPath, int? Limit, string? OutputPath, BenchmarkPromptFormat Format, EvaluationOptions Options);
 
     /// <summary>Validates, loads the items, builds the model, evaluates, writes the files and prints the metrics.</summary>
     internal static async Task<EvaluationSummary> RunAsync(
@@ -84,7 +85,7 @@ internal static class EvalCommand
     {
         Validate(request);
         var benchmark = BenchmarkCatalog.Get(request.Benchmark);
-        if (benchmark.IsMultipleChoice && request.Options.MultipleChoiceScoring == ScoringMethod.Generation && request.Format != PromptFormat.T2l)
+        if (benchmark.IsMultipleChoice && request.Options.MultipleChoiceScoring == ScoringMethod.Generation && request.Format != BenchmarkPromptFormat.T2l)
         {
             throw new CliUsageException("--scoring generation needs --prompt-format t2l: harness prompts do not list the choices.");
         }

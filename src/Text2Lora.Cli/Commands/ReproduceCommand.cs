@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Text2Lora.Cli.Reproduction;
+using Text2Lora.Reproduction;
 using Text2Lora.Runtime;
 using Text2Lora.Training.Configuration;
 

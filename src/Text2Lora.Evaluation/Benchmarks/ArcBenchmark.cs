@@ -28,13 +28,13 @@ public sealed class ArcBenchmark : JsonlBenchmark
     public override bool IsMultipleChoice => true;
 
     /// <inheritdoc />
-    protected override EvaluationItem Parse(JsonlRecord record, PromptFormat format)
+    protected override EvaluationItem Parse(JsonlRecord record, BenchmarkPromptFormat format)
     {
         ArgumentNullException.ThrowIfNull(record);
         var id = record.String("id");
         var question = record.String("question");
         var choices = LabeledChoices.Read(record);
-        if (format == PromptFormat.Harness)
+        if (format == BenchmarkPromptFormat.Harness)
         {
             var context = EvaluationPrompt.Raw($"Question: {question}\nAnswer:");
             var options = choices.Labels.Select((label, i) => AnswerOption.Create(label, context, " ", choices.Texts[i])).ToList();

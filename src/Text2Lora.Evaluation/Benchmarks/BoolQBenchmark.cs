@@ -19,14 +19,14 @@ public sealed class BoolQBenchmark : JsonlBenchmark
     public override bool IsMultipleChoice => true;
 
     /// <inheritdoc />
-    protected override EvaluationItem Parse(JsonlRecord record, PromptFormat format)
+    protected override EvaluationItem Parse(JsonlRecord record, BenchmarkPromptFormat format)
     {
         ArgumentNullException.ThrowIfNull(record);
         var id = record.Int32("idx").ToString(CultureInfo.InvariantCulture);
         var question = record.String("question");
         var passage = record.String("passage");
         var gold = record.Boolean("answer") ? 1 : 0;
-        if (format == PromptFormat.Harness)
+        if (format == BenchmarkPromptFormat.Harness)
         {
             var context = EvaluationPrompt.Raw($"{passage}\nQuestion: {question}?\nAnswer:");
             return new MultipleChoiceItem(

@@ -21,7 +21,7 @@ public sealed class Gsm8kBenchmark : JsonlBenchmark
     public override bool IsMultipleChoice => false;
 
     /// <inheritdoc />
-    protected override EvaluationItem Parse(JsonlRecord record, PromptFormat format)
+    protected override EvaluationItem Parse(JsonlRecord record, BenchmarkPromptFormat format)
     {
         ArgumentNullException.ThrowIfNull(record);
         var question = record.String("question");
@@ -29,7 +29,7 @@ public sealed class Gsm8kBenchmark : JsonlBenchmark
         var gold = NumericAnswer.ExtractGold(solution)
             ?? throw record.Error("answer", $"has no number after '{NumericAnswer.GoldMarker}'.");
         var id = record.Position.ToString(CultureInfo.InvariantCulture);
-        return format == PromptFormat.Harness
+        return format == BenchmarkPromptFormat.Harness
             ? new GenerationItem(id, EvaluationPrompt.Raw($"Question: {question}\nAnswer:"), [gold], AnswerMatching.NumericValue, ["Question:"])
             : new GenerationItem(id, EvaluationPrompt.Chat($"Please answer the following question: {question}", assistantPrefill: "Let's think step by step. "), [gold], AnswerMatching.NumericValue, []);
     }

@@ -20,7 +20,7 @@ public sealed class HellaSwagBenchmark : JsonlBenchmark
     public override bool IsMultipleChoice => true;
 
     /// <inheritdoc />
-    protected override EvaluationItem Parse(JsonlRecord record, PromptFormat format)
+    protected override EvaluationItem Parse(JsonlRecord record, BenchmarkPromptFormat format)
     {
         ArgumentNullException.ThrowIfNull(record);
         var id = record.Int32("idx").ToString(CultureInfo.InvariantCulture);
@@ -38,7 +38,7 @@ public sealed class HellaSwagBenchmark : JsonlBenchmark
         }
 
         var labels = Enumerable.Range(0, endings.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
-        if (format == PromptFormat.Harness)
+        if (format == BenchmarkPromptFormat.Harness)
         {
             var activity = record.String("activity_label");
             var prompt = EvaluationPrompt.Raw($"{activity}: {context}");

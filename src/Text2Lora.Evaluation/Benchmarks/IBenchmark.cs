@@ -16,5 +16,5 @@ public interface IBenchmark
     /// for <c>tasks</c>) with the templates of <paramref name="format"/>.
     /// </summary>
     /// <exception cref="BenchmarkFormatException">A line or field does not match the benchmark's schema.</exception>
-    IReadOnlyList<EvaluationItem> Load(string path, PromptFormat format, int? limit = null);
+    IReadOnlyList<EvaluationItem> Load(string path, BenchmarkPromptFormat format, int? limit = null);
 }

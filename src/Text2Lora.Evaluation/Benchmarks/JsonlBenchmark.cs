@@ -12,9 +12,9 @@ public abstract class JsonlBenchmark : IBenchmark
     public abstract bool IsMultipleChoice { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<EvaluationItem> Load(string path, PromptFormat format, int? limit = null) =>
+    public IReadOnlyList<EvaluationItem> Load(string path, BenchmarkPromptFormat format, int? limit = null) =>
         JsonlFile.Read(path, limit).Select(record => Parse(record, format)).ToList();
 
     /// <summary>Builds the item of one line.</summary>
-    protected abstract EvaluationItem Parse(JsonlRecord record, PromptFormat format);
+    protected abstract EvaluationItem Parse(JsonlRecord record, BenchmarkPromptFormat format);
 }

@@ -18,7 +18,7 @@ public sealed class PiqaBenchmark : JsonlBenchmark
     public override bool IsMultipleChoice => true;
 
     /// <inheritdoc />
-    protected override EvaluationItem Parse(JsonlRecord record, PromptFormat format)
+    protected override EvaluationItem Parse(JsonlRecord record, BenchmarkPromptFormat format)
     {
         ArgumentNullException.ThrowIfNull(record);
         var id = record.Int32("idx").ToString(CultureInfo.InvariantCulture);
@@ -30,7 +30,7 @@ public sealed class PiqaBenchmark : JsonlBenchmark
             throw record.Error("label", $"expected 0 or 1, found {gold}.");
         }
 
-        if (format == PromptFormat.Harness)
+        if (format == BenchmarkPromptFormat.Harness)
         {
             var context = EvaluationPrompt.Raw($"Question: {goal}\nAnswer:");
             return new MultipleChoiceItem(

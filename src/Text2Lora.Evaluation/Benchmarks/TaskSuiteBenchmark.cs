@@ -2,7 +2,7 @@ using System.Globalization;
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Scoring;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Evaluation.Benchmarks;
 
@@ -27,7 +27,7 @@ public sealed class TaskSuiteBenchmark : IBenchmark
 
     /// <inheritdoc />
     /// <exception cref="TaskDataFormatException">The folder or its <c>test.jsonl</c> is missing, or a line is malformed.</exception>
-    public IReadOnlyList<EvaluationItem> Load(string path, PromptFormat format, int? limit = null)
+    public IReadOnlyList<EvaluationItem> Load(string path, BenchmarkPromptFormat format, int? limit = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (limit is < 0)
@@ -52,7 +52,7 @@ public sealed class TaskSuiteBenchmark : IBenchmark
             .Take(limit ?? int.MaxValue)
             .Select((example, i) => (EvaluationItem)new GenerationItem(
                 i.ToString(CultureInfo.InvariantCulture),
-                format == PromptFormat.Harness ? EvaluationPrompt.Raw(example.Input) : EvaluationPrompt.Chat(example.Input),
+                format == BenchmarkPromptFormat.Harness ? EvaluationPrompt.Raw(example.Input) : EvaluationPrompt.Chat(example.Input),
                 [example.Output],
                 matching,
                 []))

@@ -20,7 +20,7 @@ public sealed class WinoGrandeBenchmark : JsonlBenchmark
     public override bool IsMultipleChoice => true;
 
     /// <inheritdoc />
-    protected override EvaluationItem Parse(JsonlRecord record, PromptFormat format)
+    protected override EvaluationItem Parse(JsonlRecord record, BenchmarkPromptFormat format)
     {
         ArgumentNullException.ThrowIfNull(record);
         var id = record.Int32("idx").ToString(CultureInfo.InvariantCulture);
@@ -34,7 +34,7 @@ public sealed class WinoGrandeBenchmark : JsonlBenchmark
             _ => throw record.Error("answer", $"expected \"1\" or \"2\", found \"{answer}\"."),
         };
 
-        if (format == PromptFormat.Harness)
+        if (format == BenchmarkPromptFormat.Harness)
         {
             var blank = sentence.IndexOf('_', StringComparison.Ordinal);
             if (blank < 0)

@@ -11,7 +11,7 @@ public enum AnswerMatching
 
     /// <summary>
     /// The trimmed text equals the reference exactly, case included (a task suite's <c>exact</c> rule, see
-    /// <see cref="Text2Lora.Training.Data.TaskScoringRules"/>).
+    /// <see cref="Text2Lora.Tasks.TaskScoringRules"/>).
     /// </summary>
     CaseSensitiveText,
 

@@ -138,7 +138,7 @@ public sealed class BaseModelEvaluationModel : IEvaluationModel, IDisposable
     {
         var n = batch.Length;
         var longest = batch.Max(p => p.Input.Count);
-        var pad = _generator.Tokenizer.PadTokenId ?? _generator.Model.Info.PadTokenId ?? 0;
+        var pad = PaddingToken.IdFor(_generator.Model.Info, _generator.Tokenizer);
         var ids = new long[n * longest];
         var mask = new long[n * longest];
         for (var row = 0; row < n; row++)

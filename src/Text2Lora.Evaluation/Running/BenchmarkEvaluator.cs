@@ -5,7 +5,7 @@ using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Results;
 using Text2Lora.Evaluation.Scoring;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Evaluation.Running;
 

@@ -2,7 +2,7 @@ using Text2Lora.TextGeneration;
 using Text2Lora.Abstractions;
 using Text2Lora.Lora;
 using Text2Lora.Tokenization;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Evaluation.TaskSuite;
 

@@ -1,5 +1,5 @@
 using Text2Lora.Lora;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Evaluation.TaskSuite;
 

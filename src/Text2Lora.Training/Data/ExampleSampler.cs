@@ -1,9 +1,10 @@
 using Text2Lora.Training.Loop;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Training.Data;
 
 /// <summary>Draws training examples with the run's checkpointed random source, so a resumed run draws the same ones.</summary>
-internal static class ExampleSampler
+public static class ExampleSampler
 {
     /// <summary><paramref name="count"/> examples of <paramref name="task"/>, with replacement.</summary>
     public static IEnumerable<TokenizedExample> From(TokenizedTask task, int count, TrainingRandom random) =>

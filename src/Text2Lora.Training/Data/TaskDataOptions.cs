@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Training.Data;
 

@@ -1,3 +1,5 @@
+using Text2Lora.Tasks;
+
 namespace Text2Lora.Training.Data;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Text2Lora.Tasks;
+
 namespace Text2Lora.Training.Data;
 
 /// <summary>A task ready for training: its descriptions and its examples as ids and completion-only labels.</summary>

@@ -1,6 +1,7 @@
 using Text2Lora.Abstractions;
 using Text2Lora.Lora;
 using static TorchSharp.torch;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Training.Data;
 

@@ -12,7 +12,7 @@ namespace Text2Lora.Training.Encoders;
 /// <see cref="TaskEncoderSelection"/> exactly as for a checkpoint, so the trained hypernetwork records an encoder and
 /// description format that <c>FromDescription</c> reproduces.
 /// </summary>
-internal static class TrainingTaskEncoder
+public static class TrainingTaskEncoder
 {
     /// <summary>The encoder choice for config value <paramref name="encoder"/>.</summary>
     /// <exception cref="TrainerConfigException">The value names no supported encoder.</exception>

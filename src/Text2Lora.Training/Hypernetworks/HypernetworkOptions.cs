@@ -27,7 +27,7 @@ public sealed class HypernetworkOptions : IValidatableObject
     }
 
     /// <summary>The architecture for task embeddings of size <paramref name="taskEmbeddingSize"/>.</summary>
-    internal HyperModulatorArchitecture ToArchitecture(int taskEmbeddingSize, HypernetworkTrainingTask task, bool headBias, bool predictZScore = false, bool factorized = false, double deltaWScaling = 10000) => new()
+    public HyperModulatorArchitecture ToArchitecture(int taskEmbeddingSize, HypernetworkTrainingTask task, bool headBias, bool predictZScore = false, bool factorized = false, double deltaWScaling = 10000) => new()
     {
         TaskEmbeddingSize = taskEmbeddingSize,
         LatentSize = LatentSize,

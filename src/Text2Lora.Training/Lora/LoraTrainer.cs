@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Runtime;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Models;
@@ -14,42 +14,36 @@ namespace Text2Lora.Training.Lora;
 /// adapter, e.g. a target for reconstruction training) or on many tasks at once (the paper's multi-task LoRA
 /// baseline). The artifact (<c>final/</c>, <c>best/</c>) is a PEFT adapter folder.
 /// </summary>
-public sealed class LoraTrainer : ITrainer
+public sealed class LoraTrainer : TrainerBase<LoraTrainerOptions>
 {
-    private readonly LoraTrainerOptions _options;
-    private readonly ILogger _logger;
-
     /// <summary>Creates the trainer; the options are validated here.</summary>
     /// <exception cref="TrainerConfigException">An option is invalid; names the field.</exception>
     public LoraTrainer(LoraTrainerOptions options, ILogger<LoraTrainer>? logger = null)
+        : base(options, nameof(LoraTrainerOptions), logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        TrainerConfigFile.Validate(options, nameof(LoraTrainerOptions));
-        _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
+    protected override TrainingLoopOptions LoopOptions => Options.Loop;
+
+    /// <inheritdoc />
     /// <exception cref="TaskDataFormatException">A task folder or file is missing or malformed (nothing is written then).</exception>
-    public async Task<TrainingResult> TrainAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    protected override ITrainingObjective BuildObjective(ICollection<IDisposable> owned, CancellationToken cancellationToken)
     {
-        // Everything that can fail on bad input happens before the loop touches the output folder.
-        var device = _options.Loop.TrainingDevice;
-        TorchRuntime.EnsureAvailable(device);
-        using var baseModel = LoadedBaseModel.Load(_options.BaseModel, device);
-        var data = TaskDataset.Load(_options.Data, baseModel.Formatter);
-        using var objective = CreateObjective(baseModel, data);
-        return await new TrainingLoop(_options.Loop, _logger).RunAsync(objective, progress, cancellationToken).ConfigureAwait(false);
+        var baseModel = LoadedBaseModel.Load(Options.BaseModel, Options.Loop.TrainingDevice);
+        owned.Add(baseModel);
+        var data = TaskDataset.Load(Options.Data, baseModel.Formatter);
+        return CreateObjective(baseModel, data);
     }
 
     /// <summary>The objective over a loaded model and data (the base model stays the caller's; benchmarks pass synthetic ones).</summary>
     /// <exception cref="ArgumentException">A target module does not exist in the model.</exception>
     internal LoraObjective CreateObjective(LoadedBaseModel baseModel, TaskDataset data)
     {
-        var targets = _options.Lora.Select(baseModel.Model.LoraTargets);
-        _logger.LogInformation("LoRA training on {Tasks} task(s), {Examples} examples; rank {Rank}, modules {Modules}.",
-            data.Train.Count, data.Train.Sum(t => t.Examples.Count), _options.Lora.Rank, string.Join(", ", _options.Lora.TargetModules));
-        var lora = new TrainableLora(_options.Lora.ToConfig(_options.BaseModel.RecordedId), targets, _options.Loop.Seed, baseModel.Model.Device);
-        return new LoraObjective(baseModel, data, lora, _options);
+        var targets = Options.Lora.Select(baseModel.Model.LoraTargets);
+        Logger.LogInformation("LoRA training on {Tasks} task(s), {Examples} examples; rank {Rank}, modules {Modules}.",
+            data.Train.Count, data.Train.Sum(t => t.Examples.Count), Options.Lora.Rank, string.Join(", ", Options.Lora.TargetModules));
+        var lora = new TrainableLora(Options.Lora.ToConfig(Options.BaseModel.RecordedId), targets, Options.Loop.Seed, baseModel.Model.Device);
+        return new LoraObjective(baseModel, data, lora, Options);
     }
 }

@@ -19,8 +19,9 @@ public sealed class BaseModelOptions
     /// </summary>
     public string Id { get; set; } = "";
 
-    /// <summary>The recorded base-model name: <see cref="Id"/>, else <see cref="Directory"/>.</summary>
-    internal string RecordedId => string.IsNullOrWhiteSpace(Id) ? Directory : Id;
+    /// <summary>The recorded base-model name: <see cref="Id"/>, else <see cref="Directory"/> (derived; not a config field).</summary>
+    [JsonIgnore]
+    public string RecordedId => string.IsNullOrWhiteSpace(Id) ? Directory : Id;
 
     /// <summary>Chat template or plain prompts.</summary>
     public PromptFormat PromptFormat { get; set; } = PromptFormat.Auto;

@@ -4,7 +4,7 @@ using Text2Lora.Training.Configuration;
 using static TorchSharp.torch;
 using Text2Lora.Tokenization;
 using Text2Lora.Tokenization.ChatTemplates;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Training.Models;
 
@@ -24,7 +24,7 @@ public sealed class LoadedBaseModel : IDisposable
     /// <summary>Formats examples with the completion-only loss.</summary>
     public PromptFormatter Formatter { get; }
 
-    /// <summary>Id used to pad batches (the config's pad id, else the first EOS, else 0); padded positions carry no loss.</summary>
+    /// <summary>Id used to pad batches (<see cref="PaddingToken"/>); padded positions carry no loss.</summary>
     public int PadTokenId { get; }
 
     /// <summary>Wraps an already loaded model (taking ownership), e.g. a synthetic one without a tokenizer in benchmarks.</summary>
@@ -48,7 +48,7 @@ public sealed class LoadedBaseModel : IDisposable
         }
 
         var model = LlamaFamilyModel.Load(directory, options.LoadOptions with { Device = device });
-        var pad = model.Config.PadTokenId ?? (model.Config.EosTokenIds.Count > 0 ? model.Config.EosTokenIds[0] : 0);
+        var pad = PaddingToken.IdFor(model.Info, tokenizer);
         return new LoadedBaseModel(model, new PromptFormatter(tokenizer, template), pad);
     }
 

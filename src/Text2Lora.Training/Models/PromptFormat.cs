@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Text2Lora.Training.Models;
 
-/// <summary>How training examples are turned into prompts (see <see cref="Data.PromptFormatter"/>).</summary>
+/// <summary>How training examples are turned into prompts (see <see cref="Tasks.PromptFormatter"/>).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PromptFormat>))]
 public enum PromptFormat
 {

@@ -3,6 +3,7 @@ using Text2Lora.Abstractions;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Loop;
 using static TorchSharp.torch;
@@ -49,7 +50,7 @@ public sealed class BaseModelPretrainingObjective : ITrainingObjective
         _formatter = new PromptFormatter(tokenizer, chatTemplate: null);
         _options = options;
         _tasks = tasks;
-        _padTokenId = model.Config.PadTokenId ?? (tokenizer.EosTokenIds.Count > 0 ? tokenizer.EosTokenIds[0] : 0);
+        _padTokenId = PaddingToken.IdFor(model.Info, tokenizer);
         var holdOut = options.ValidationExamplesPerTask;
         for (var t = 0; t < tasks.Count; t++)
         {

@@ -5,7 +5,7 @@ using Text2Lora.Models.Llama;
 using Text2Lora.Runtime;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Loop;
 
 namespace Text2Lora.Training.Pretraining;
@@ -16,38 +16,38 @@ namespace Text2Lora.Training.Pretraining;
 /// Hugging Face's initialisation seeded by <see cref="TrainingLoopOptions.Seed"/>, and writes Hugging Face model folders
 /// (<c>final/</c>, <c>best/</c>) that load through <see cref="LlamaFamilyModel.Load"/>.
 /// </summary>
-public sealed class BaseModelTrainer : ITrainer
+public sealed class BaseModelTrainer : TrainerBase<BaseModelPretrainingOptions>
 {
-    private readonly BaseModelPretrainingOptions _options;
     private readonly ILoggerFactory _loggerFactory;
 
     /// <summary>Creates the trainer; the options are validated here.</summary>
     /// <exception cref="TrainerConfigException">An option is invalid; names the field.</exception>
     public BaseModelTrainer(BaseModelPretrainingOptions options, ILoggerFactory? loggerFactory = null)
+        : base(options, "base model pretraining options", (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<BaseModelTrainer>())
     {
-        ArgumentNullException.ThrowIfNull(options);
-        TrainerConfigFile.Validate(options, "base model pretraining options");
-        _options = options;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
     }
 
     /// <inheritdoc />
-    public async Task<TrainingResult> TrainAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    protected override TrainingLoopOptions LoopOptions => Options.Loop;
+
+    /// <inheritdoc />
+    protected override ILogger LoopLogger => _loggerFactory.CreateLogger<TrainingLoop>();
+
+    /// <inheritdoc />
+    protected override ITrainingObjective BuildObjective(ICollection<IDisposable> owned, CancellationToken cancellationToken)
     {
-        var logger = _loggerFactory.CreateLogger<BaseModelTrainer>();
-        var device = _options.Loop.TrainingDevice;
-        TorchRuntime.EnsureAvailable(device);
-        var tokenizer = TokenizerLoader.Load(_options.TokenizerDirectory);
-        var taskNames = _options.Tasks.Count > 0 ? _options.Tasks : TaskSuiteManifest.Read(_options.TaskSuiteDirectory).Train;
-        var tasks = TaskFolderReader.ReadTasks(_options.TaskSuiteDirectory, taskNames);
-        var config = _options.Model.ToConfig(tokenizer.VocabularySize, tokenizer.BosTokenId, tokenizer.EosTokenIds, tokenizer.PadTokenId ?? 0);
-        using var model = LlamaFamilyModel.CreateRandom(config, _options.Loop.Seed, _options.Model.InitializerRange, new ModelLoadOptions { Device = device });
+        var tokenizer = TokenizerLoader.Load(Options.TokenizerDirectory);
+        var taskNames = Options.Tasks.Count > 0 ? Options.Tasks : TaskSuiteManifest.Read(Options.TaskSuiteDirectory).Train;
+        var tasks = TaskFolderReader.ReadTasks(Options.TaskSuiteDirectory, taskNames);
+        var config = Options.Model.ToConfig(tokenizer.VocabularySize, tokenizer.BosTokenId, tokenizer.EosTokenIds, tokenizer.PadTokenId ?? 0);
+        var model = LlamaFamilyModel.CreateRandom(config, Options.Loop.Seed, Options.Model.InitializerRange, new ModelLoadOptions { Device = Options.Loop.TrainingDevice });
+        owned.Add(model);
         model.SetWeightsTrainable(true);
-        var objective = new BaseModelPretrainingObjective(model, tokenizer, tasks, _options);
+        var objective = new BaseModelPretrainingObjective(model, tokenizer, tasks, Options);
         var parameters = model.WeightsModule.parameters().Sum(p => p.numel());
-        logger.LogInformation("Pretraining a {Layers}-layer, hidden-{Hidden} llama model ({Parameters:N0} parameters) on {Tasks} tasks: {Examples} training examples, {Validation} validation sequences.",
+        Logger.LogInformation("Pretraining a {Layers}-layer, hidden-{Hidden} llama model ({Parameters:N0} parameters) on {Tasks} tasks: {Examples} training examples, {Validation} validation sequences.",
             config.NumHiddenLayers, config.HiddenSize, parameters, tasks.Count, objective.TrainingExampleCount, objective.ValidationSequenceCount);
-        var loop = new TrainingLoop(_options.Loop, _loggerFactory.CreateLogger<TrainingLoop>());
-        return await loop.RunAsync(objective, progress, cancellationToken).ConfigureAwait(false);
+        return objective;
     }
 }

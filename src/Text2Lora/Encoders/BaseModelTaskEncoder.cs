@@ -80,7 +80,7 @@ public sealed class BaseModelTaskEncoder : TaskEncoder
 
         var n = descriptions.Count;
         var longest = descriptions.Max(d => d.Count);
-        var pad = _tokenizer.PadTokenId ?? _model.Info.PadTokenId ?? 0;
+        var pad = PaddingToken.IdFor(_model.Info, _tokenizer);
         var ids = new long[n * longest];
         var mask = new long[n * longest];
         for (var row = 0; row < n; row++)

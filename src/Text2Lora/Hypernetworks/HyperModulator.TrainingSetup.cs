@@ -14,7 +14,7 @@ public sealed partial class HyperModulator
     /// divided by √2·√r (shared) or √r, as the reference does to match the full head's gradient scale.
     /// </summary>
     /// <param name="generator">Random source of the A values (null: the global generator).</param>
-    internal void InitializeForSft(Generator? generator = null)
+    public void InitializeForSft(Generator? generator = null)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -55,7 +55,7 @@ public sealed partial class HyperModulator
     /// and standard deviation (A [L, r, in], B [L, out, r] per target module name) in <c>mean_recon_target</c> /
     /// <c>std_recon_target</c>, which generation uses to de-normalise and which travel with every checkpoint.
     /// </summary>
-    internal void SetReconstructionStatistics(IReadOnlyDictionary<string, (Tensor MeanA, Tensor MeanB, Tensor StdA, Tensor StdB)> statistics)
+    public void SetReconstructionStatistics(IReadOnlyDictionary<string, (Tensor MeanA, Tensor MeanB, Tensor StdA, Tensor StdB)> statistics)
     {
         using var noGrad = no_grad();
         foreach (var module in TargetModules)
@@ -77,7 +77,7 @@ public sealed partial class HyperModulator
     /// SFT adds them to every generated adapter, factorised reconstruction adds them after de-normalising (the
     /// reference's <c>mt_lora_path</c>).
     /// </summary>
-    internal void SetFactorOffset(IReadOnlyDictionary<string, (Tensor A, Tensor B)> offset)
+    public void SetFactorOffset(IReadOnlyDictionary<string, (Tensor A, Tensor B)> offset)
     {
         using var noGrad = no_grad();
         foreach (var module in TargetModules)

@@ -22,7 +22,7 @@ public sealed partial class HyperModulator : Module
     private readonly LoraFactorTable AB_offset;
     private readonly LoraFactorTable mean_recon_target;
     private readonly LoraFactorTable std_recon_target;
-    private readonly TaskEncoder task_encoder;
+    private readonly TaskEmbeddingProjection task_encoder;
     private readonly Sequential layer_depth_encoder;
     private readonly Sequential layer_type_encoder;
     private readonly Sequential mixer;
@@ -65,7 +65,7 @@ public sealed partial class HyperModulator : Module
         AB_offset = new LoraFactorTable(nameof(AB_offset), layerCount, rank, modules);
         mean_recon_target = new LoraFactorTable(nameof(mean_recon_target), layerCount, rank, modules);
         std_recon_target = new LoraFactorTable(nameof(std_recon_target), layerCount, rank, modules);
-        task_encoder = new TaskEncoder(architecture.TaskEmbeddingSize, encoded);
+        task_encoder = new TaskEmbeddingProjection(architecture.TaskEmbeddingSize, encoded);
         layer_depth_encoder = Sequential(Embedding(layerCount, positional), LayerNorm(positional));
         layer_type_encoder = Sequential(Embedding(modules.Count, positional), LayerNorm(positional));
         mixer = Sequential(

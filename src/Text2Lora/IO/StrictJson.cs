@@ -7,7 +7,7 @@ namespace Text2Lora.IO;
 /// JSON reading options shared by every loader: duplicate property names are a format error (System.Text.Json
 /// otherwise keeps the last one, or throws an untyped <see cref="ArgumentException"/> from <see cref="JsonObject"/>).
 /// </summary>
-internal static class StrictJson
+public static class StrictJson
 {
     /// <summary>Document options: duplicates refused, trailing commas and comments tolerated as Hugging Face files sometimes have them.</summary>
     public static JsonDocumentOptions DocumentOptions { get; } = new()

@@ -9,7 +9,7 @@ namespace Text2Lora.Lora;
 /// <c>y + s · (x Aᵀ) Bᵀ</c> with the factors chosen per call, or an adapter merged into <c>W</c> and unmerged again.
 /// Parameters are named <c>weight</c> / <c>bias</c> like <c>nn.Linear</c>, so HF checkpoints load without renaming.
 /// </summary>
-internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
+internal sealed class LoraLinear : nn.Module<Tensor, ActiveAdapters?, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;
@@ -37,20 +37,17 @@ internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
     /// <summary>The base weight [out, in] (the parameter itself; do not dispose).</summary>
     public Tensor Weight => weight;
 
-    /// <summary>Base output only.</summary>
-    public override Tensor forward(Tensor input) => nn.functional.linear(input, weight, bias);
-
-    /// <summary>Base output plus the low-rank update of this module's factors in <paramref name="adapters"/>, if any.</summary>
-    public Tensor Forward(Tensor input, ActiveAdapters? adapters)
+    /// <summary>Base output plus the low-rank update of this module's factors in <paramref name="adapters"/>, if any (null: base output only).</summary>
+    public override Tensor forward(Tensor input, ActiveAdapters? adapters)
     {
         var lora = adapters?.For(Path);
         if (lora is null)
         {
-            return forward(input);
+            return nn.functional.linear(input, weight, bias);
         }
 
         using var scope = NewDisposeScope();
-        var result = forward(input).add(lora.Delta(input));
+        var result = nn.functional.linear(input, weight, bias).add(lora.Delta(input));
         return result.MoveToOuterDisposeScope();
     }
 

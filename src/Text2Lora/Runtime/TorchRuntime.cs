@@ -109,12 +109,12 @@ public static class TorchRuntime
     /// Whether a CUDA build of libtorch (<c>libtorch_cuda.so</c> / <c>torch_cuda.dll</c>, shipped by the CUDA backend
     /// packages) is deployed with the application; a file check that loads nothing.
     /// </summary>
-    public static bool CudaBackendDeployed() =>
+    internal static bool CudaBackendDeployed() =>
         NativeLibraryProbe.NativeSearchDirectories().Where(Directory.Exists)
             .Any(dir => File.Exists(Path.Combine(dir, "libtorch_cuda.so")) || File.Exists(Path.Combine(dir, "torch_cuda.dll")));
 
     /// <summary>The CUDA backend package of the running OS.</summary>
-    public static string CudaPackageForThisOs => OperatingSystem.IsWindows() ? CudaWindowsPackage : CudaLinuxPackage;
+    internal static string CudaPackageForThisOs => OperatingSystem.IsWindows() ? CudaWindowsPackage : CudaLinuxPackage;
 
     /// <summary>
     /// Loads the CPU backend once; throws <see cref="NativeBackendUnavailableException"/> with the

@@ -1,5 +1,6 @@
 using Text2Lora.Abstractions;
 using Text2Lora.Lora;
+using Text2Lora.Tokenization;
 
 namespace Text2Lora.TextGeneration;
 
@@ -21,7 +22,7 @@ public static class BaseModelGeneration
 
         options ??= new GenerationOptions();
         var eos = options.EosTokenIds ?? model.Info.EosTokenIds;
-        var pad = options.PadTokenId ?? model.Info.PadTokenId ?? (eos.Count > 0 ? eos[0] : 0);
+        var pad = options.PadTokenId ?? PaddingToken.IdFor(model.Info with { EosTokenIds = eos }, tokenizer: null);
         if (adapters?.BatchSize is { } batch && batch != prompts.Count)
         {
             throw new ArgumentException($"The adapters were prepared for {batch} sequences but {prompts.Count} prompts were given.", nameof(adapters));

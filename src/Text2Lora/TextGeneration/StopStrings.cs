@@ -1,7 +1,7 @@
 namespace Text2Lora.TextGeneration;
 
 /// <summary>
-/// Decode-aware text stop sequences: where the first stop string occurs in the decoded continuation, and how much of
+/// Decode-aware text stop sequences (used by <see cref="TextGenerator"/> and by servers that stream text): where the first stop string occurs in the decoded continuation, and how much of
 /// a still-growing continuation can be shown without ever showing text that a later token turns into a stop string.
 /// These are the rules <see cref="TextGenerator"/> applies; they are public so that other decoding loops (for example a
 /// server that batches several requests, each with its own stop strings) stream and cut text exactly the same way.

@@ -1,8 +1,12 @@
+// Several sample namespaces (layers) must live in this one file, so its namespaces are block-scoped.
+#pragma warning disable IDE0161
 using Text2Lora.Tests.Architecture.Samples.Lower;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Architecture
 {
     /// <summary>The checkers of <see cref="ArchitectureTests"/> fail on violations: synthetic graphs and sample types in this assembly.</summary>
+    [Trait(TestCategory.Key, TestCategory.Architecture)]
     public sealed class ArchitectureRuleTests
     {
         private static readonly LayerRule SampleLayers = new(
@@ -10,6 +14,35 @@ namespace Text2Lora.Tests.Architecture
             ["Text2Lora.Tests.Architecture.Samples.Lower", "Text2Lora.Tests.Architecture.Samples.Lambda"],
             ["Text2Lora.Tests.Architecture.Samples.Upper"],
         ]);
+
+        [Fact]
+        public void Evaluation_referencing_Training_is_reported()
+        {
+            var references = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+            {
+                ["Text2Lora.Evaluation"] = ["Text2Lora", "Text2Lora.Tasks", "Text2Lora.Training"],
+                ["Text2Lora.Training"] = ["Text2Lora", "Text2Lora.Tasks"],
+            };
+
+            var violations = new AssemblyRule(ArchitectureTests.AssemblyTable).Violations(references);
+
+            Assert.Equal(["Text2Lora.Evaluation references Text2Lora.Training"], violations);
+        }
+
+        [Fact]
+        public void Core_referencing_any_project_assembly_and_an_unplaced_assembly_are_reported()
+        {
+            var references = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+            {
+                ["Text2Lora"] = ["Text2Lora.Serving"],
+                ["Text2Lora.Extra"] = ["Text2Lora"],
+                ["t2l"] = ["Text2Lora", "Text2Lora.Training", "Text2Lora.Evaluation"],
+            };
+
+            var violations = new AssemblyRule(ArchitectureTests.AssemblyTable).Violations(references);
+
+            Assert.Equal(["Text2Lora references Text2Lora.Serving", "Text2Lora.Extra is not placed in the assembly table"], violations);
+        }
 
         [Fact]
         public void Upward_reference_is_reported()

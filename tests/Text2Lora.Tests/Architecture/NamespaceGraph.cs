@@ -81,6 +81,15 @@ internal sealed class NamespaceGraph
         return new NamespaceGraph(map, assemblies);
     }
 
+    /// <summary>The project assemblies (<c>Text2Lora*</c>, <c>t2l</c>) the assembly at <paramref name="assemblyPath"/> references.</summary>
+    public static IReadOnlyList<string> ProjectAssemblyReferences(string assemblyPath)
+    {
+        using var module = ModuleDefinition.ReadModule(assemblyPath);
+        return module.AssemblyReferences.Select(a => a.Name)
+            .Where(name => name == "t2l" || name == "Text2Lora" || name.StartsWith("Text2Lora.", StringComparison.Ordinal))
+            .ToList();
+    }
+
     private static void Add(Dictionary<string, SortedSet<string>> map, string from, string to)
     {
         if (!map.TryGetValue(from, out var set))

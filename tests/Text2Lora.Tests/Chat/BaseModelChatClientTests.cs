@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Chat;
 
 /// <summary>The M.E.AI chat client on stories260k: without a chat template (plain-text prompt) and with one added.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class BaseModelChatClientTests : IDisposable
 {
     // The T2L reference's Mistral-7B-Instruct-v0.2 template (Fixtures/chat-templates): BOS only with a system message,

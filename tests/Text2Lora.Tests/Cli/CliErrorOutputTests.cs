@@ -9,6 +9,7 @@ namespace Text2Lora.Tests.Cli;
 /// CLI errors: one <c>error:</c> line on stderr (nothing on stdout), the documented exit code, and no stack trace
 /// unless <c>--verbose</c>. Re-running <c>train</c> into a folder that holds a run is refused before anything loads.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class CliErrorOutputTests
 {

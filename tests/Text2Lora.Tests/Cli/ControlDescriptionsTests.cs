@@ -1,10 +1,12 @@
-using Text2Lora.Cli.Reproduction;
+using Text2Lora.Reproduction;
 using Text2Lora.Tests.TaskSuite;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Cli;
 
 /// <summary>The control rows' descriptions: another family's task, or random words; seeded.</summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class ControlDescriptionsTests
 {
     private static readonly IReadOnlyList<TrainingTask> Train = TaskFolderReader.ReadTasks(CommittedSuite.Root, CommittedSuite.TrainTasks);

@@ -1,6 +1,7 @@
 using Text2Lora.LoraGeneration;
 using Text2Lora.Cli.Commands;
 using Text2Lora.Encoders;
+using Text2Lora.Evaluation.Demo;
 using Text2Lora.Evaluation.TaskSuite;
 using Text2Lora.Hypernetworks.Checkpoints;
 using Text2Lora.IO.Peft;
@@ -8,7 +9,7 @@ using Text2Lora.Models.Llama;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tests.TaskSuite;
 using Text2Lora.Tokenization;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Tests.Cli;
@@ -17,6 +18,7 @@ namespace Text2Lora.Tests.Cli;
 /// <c>t2l demo</c> on the committed tiny base model and T2L-reconstruction hypernetwork. The assertions hold for any
 /// rerun of <c>t2l reproduce</c>: they compare the demo's columns with the library's own paths, not with fixed text.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class DemoCommandTests
 {
     private static readonly string Root = Path.GetDirectoryName(Path.GetDirectoryName(CommittedSuite.Root))!;
@@ -27,7 +29,7 @@ public sealed class DemoCommandTests
     public async Task Columns_equal_the_trained_prompt_formats_and_the_saved_adapter_is_the_generated_one()
     {
         using var dir = new TempDirectory();
-        var request = new DemoCommand.DemoRequest(DemoCommand.DefaultDescription, ["donkey", "apple", "forest"], Model, Hypernetwork, dir.File("adapter"), 12);
+        var request = new DemoRequest(DemoCommand.DefaultDescription, ["donkey", "apple", "forest"], Model, Hypernetwork, dir.File("adapter"), 12);
 
         var result = await DemoCommand.RunAsync(new HypernetworkLoader(), request, CancellationToken.None);
 
@@ -101,7 +103,7 @@ public sealed class DemoCommandTests
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("keep.txt"), "mine");
-        var refused = new DemoCommand.DemoRequest(DemoCommand.DefaultDescription, ["donkey"], Model, Hypernetwork, dir.Path, 4);
+        var refused = new DemoRequest(DemoCommand.DefaultDescription, ["donkey"], Model, Hypernetwork, dir.Path, 4);
 
         var ex = await Assert.ThrowsAsync<CliUsageException>(() => DemoCommand.RunAsync(new HypernetworkLoader(), refused, CancellationToken.None));
         Assert.Contains("keep.txt", ex.Message, StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Cli;
 
 /// <summary><c>t2l eval</c> as registered in the tool, with real base models (the built tool run as a process).</summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class EvalEndToEndTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -7,6 +7,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Cli;
 
 /// <summary><c>t2l export --format reference</c> with a real reference checkpoint.</summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class ExportCommandTests
 {
     private static int Run(params string[] args)

@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Cli;
 
 /// <summary><c>t2l generate</c> end to end with a FAKE hypernetwork loader (the real loader is tested with the hypernetworks).</summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class GenerateCommandTests : IDisposable
 {
     private readonly TempDirectory _work = new();

@@ -10,6 +10,7 @@ namespace Text2Lora.Tests.Cli;
 /// The built <c>t2l</c> against <see cref="FakeHub"/>: hub references on the command line, the Hugging Face
 /// variables set on each child process only (never on this test process, which parallel tests share).
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class HubCommandTests : IDisposable
 {
     private static readonly string RepositoryRoot = Path.GetDirectoryName(Path.GetDirectoryName(CommittedSuite.Root))!;

@@ -3,6 +3,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Cli;
 
 /// <summary><c>t2l info</c> on a model folder (the built tool run as a process).</summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class InfoModelTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Text2Lora.Tests.Models;
 namespace Text2Lora.Tests.Cli;
 
 /// <summary><c>t2l logits</c> end to end (the built tool run as a process) on the fixture checkpoints.</summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class LogitsCommandTests
 {
     // Same acceptance as the library parity tests (Fixtures/README.md): atol 1e-4 on valid positions.

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Cli.Commands;
-using Text2Lora.Cli.Reproduction;
+using Text2Lora.Reproduction;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tests.TaskSuite;
 using Text2Lora.Training.Configuration;
@@ -21,6 +21,7 @@ namespace Text2Lora.Tests.Cli;
 /// every stage runs, every row is scored, the results and the published folders are written, a second run reproduces
 /// every artifact byte for byte, and a resumed run skips the finished stages.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class ReproductionPipelineTests
 {
     private static readonly string[] TrainTasks = ["reverse_word", "add_one", "parity"]; // three families
@@ -61,7 +62,14 @@ public sealed class ReproductionPipelineTests
         options.OutputDirectory = second;
         options.ResultsFile = "";
         options.PublishDirectory = "";
-        var rerun = (await Pipeline(options).RunAsync(resume: false, CancellationToken.None)).Results;
+        // The rerun goes through the library's one-call API: every stage reports its steps, up to its last.
+        var reports = new List<ReproductionProgress>();
+        var rerun = (await ReproductionPipeline.RunAsync(options, new ReportSink(reports.Add), cancellationToken: CancellationToken.None)).Results;
+        var lastSteps = reports.GroupBy(r => r.Stage).ToDictionary(g => g.Key, g => (g.Last().Training.Step, g.Last().TotalSteps));
+        Assert.Equal(
+            ["base model", .. TrainTasks.Select((task, i) => $"oracle LoRA {i + 1}/{TrainTasks.Length} {task}"), "multi-task LoRA", "T2L-SFT", "T2L-reconstruction"],
+            lastSteps.Keys);
+        Assert.All(lastSteps.Values, last => Assert.Equal(last.TotalSteps, last.Step));
         foreach (var stage in new[] { "base", "multitask", "sft", "recon", Path.Combine("oracle", "add_one") })
         {
             var files = Directory.GetFiles(Path.Combine(first, stage, "final")).Select(Path.GetFileName).Where(f => f!.EndsWith(".safetensors", StringComparison.Ordinal)).ToList();
@@ -105,6 +113,25 @@ public sealed class ReproductionPipelineTests
 
     private static ReproductionPipeline Pipeline(ReproductionOptions options) =>
         new(options, NullLoggerFactory.Instance, (_, _, run) => run(new Progress<TrainingProgress>()));
+
+    [Fact]
+    public async Task The_library_refuses_options_built_in_code_that_a_config_file_would_refuse()
+    {
+        using var dir = new TempDirectory();
+        var options = WriteConfigs(dir.Path);
+        File.Delete(options.ReconstructionConfig);
+
+        var ex = await Assert.ThrowsAsync<TrainerConfigException>(() => ReproductionPipeline.RunAsync(options));
+
+        Assert.Contains("reconstructionConfig", ex.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(options.OutputDirectory), "nothing is written before the options are checked");
+    }
+
+    /// <summary>Records reports as they come (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
+    private sealed class ReportSink(Action<ReproductionProgress> report) : IProgress<ReproductionProgress>
+    {
+        public void Report(ReproductionProgress value) => report(value);
+    }
 
     private static string WithoutTimes(string report) => report[..report.IndexOf("## Seeds and run time", StringComparison.Ordinal)];
 

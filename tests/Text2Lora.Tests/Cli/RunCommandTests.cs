@@ -3,6 +3,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Cli;
 
 /// <summary><c>t2l run</c> end to end (the built tool run as a process) on stories260k's real weights.</summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class RunCommandTests
 {
     [Theory]

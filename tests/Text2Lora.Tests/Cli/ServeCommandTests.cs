@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Text2Lora.Cli.Commands;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Cli;
 
 /// <summary><c>t2l serve</c>: starts with no model arguments from the repository and refuses bad options.</summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class ServeCommandTests
 {
     private static ParseResult Parse(params string[] args)

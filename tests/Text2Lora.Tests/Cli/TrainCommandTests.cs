@@ -15,6 +15,7 @@ using Text2Lora.Training.Sft;
 namespace Text2Lora.Tests.Cli;
 
 /// <summary><c>t2l train sft|recon|lora</c> through the registered commands, with the shipped tiny configs.</summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class TrainCommandTests
 {

@@ -13,6 +13,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.DependencyInjection;
 
 /// <summary>DI wiring with a FAKE hypernetwork loader (the checkpoint loader is tested with the hypernetworks).</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class AddText2LoraTests : IDisposable
 {
     private readonly TempDirectory _checkpoint = new();

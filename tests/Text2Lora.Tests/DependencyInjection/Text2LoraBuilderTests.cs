@@ -7,6 +7,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.DependencyInjection;
 
 /// <summary>The fluent builder, with FAKE hypernetworks/loaders (the checkpoint loader is tested with the hypernetworks).</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class Text2LoraBuilderTests
 {
     public Text2LoraBuilderTests() => TorchRuntime.EnsureAvailable();

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Encoders;
 
 /// <summary>The base model as description encoder, against the T2L reference's <c>embed_tokens</c> (Fixtures/t2l/README.md).</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class BaseModelTaskEncoderTests
 {
     // t2l/README.md suggests atol 1e-5 for intermediates; task_emb values are O(1) (norm 8 over 64 dims).

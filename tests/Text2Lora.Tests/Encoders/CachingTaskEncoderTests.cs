@@ -6,6 +6,7 @@ using Text2Lora.Tests.Fakes;
 namespace Text2Lora.Tests.Encoders;
 
 /// <summary>The cache's own logic, tested with a counting fake encoder (and once over the real MiniLM).</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class CachingTaskEncoderTests
 {
     public CachingTaskEncoderTests() => TorchRuntime.EnsureAvailable();

@@ -5,6 +5,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Encoders;
 
 /// <summary>The reference's description preprocessing (<c>add_full_stop</c>, <c>apply_sfr_template</c>).</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class DescriptionFormattingTests
 {
     /// <summary>The reference's own outputs: Fixtures/gte/t2l_descriptions.json (raw → after add_full_stop, computed by the reference code).</summary>

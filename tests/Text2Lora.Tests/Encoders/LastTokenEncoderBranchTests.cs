@@ -16,6 +16,7 @@ namespace Text2Lora.Tests.Encoders;
 /// last norm) at the last token, <c>x / max(‖x‖, 1e-12) · √hidden</c>. The encoder under test embeds both descriptions
 /// in one left-padded batch, so padding and pooling are checked too.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class LastTokenEncoderBranchTests : IDisposable
 {
     // float32 throughout; batching with padding only changes reduction order (~1e-6 on values of norm √64 = 8).

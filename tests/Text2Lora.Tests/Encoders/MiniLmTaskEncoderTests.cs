@@ -12,6 +12,7 @@ namespace Text2Lora.Tests.Encoders;
 /// the checks are properties the model is known to have: 384-d, L2-normalised rows (the package applies
 /// sentence-transformers' Normalize step), paraphrases closer than unrelated tasks, determinism.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class MiniLmTaskEncoderTests
 {
     private static readonly MiniLmTaskEncoder Encoder = SharedMiniLm.Instance;

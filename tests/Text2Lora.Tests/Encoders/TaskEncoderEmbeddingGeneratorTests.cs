@@ -7,6 +7,7 @@ using Text2Lora.Tests.Fakes;
 
 namespace Text2Lora.Tests.Encoders;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TaskEncoderEmbeddingGeneratorTests
 {
     public TaskEncoderEmbeddingGeneratorTests() => TorchRuntime.EnsureAvailable();

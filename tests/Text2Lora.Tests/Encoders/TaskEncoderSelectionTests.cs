@@ -1,9 +1,11 @@
 using Text2Lora.Encoders;
 using static TorchSharp.torch;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Encoders;
 
 /// <summary>The rule that picks a checkpoint's description encoder (reference <c>get_emb_model_and_fns</c> / <c>load_hypermod_checkpoint</c>).</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TaskEncoderSelectionTests
 {
     [Theory]

@@ -18,6 +18,7 @@ namespace Text2Lora.Tests.EndToEnd;
 /// The product's main path with real components only: a hypernetwork checkpoint → <c>t2l generate</c> → a PEFT
 /// folder on disk → the base model's runtime LoRA → logits, checked against the T2L reference's own outputs.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.EndToEnd)]
 public sealed class GenerateToBaseModelTests
 {
     private static int Generate(params string[] args)

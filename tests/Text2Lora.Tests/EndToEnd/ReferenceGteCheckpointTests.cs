@@ -21,6 +21,7 @@ namespace Text2Lora.Tests.EndToEnd;
 /// CLS → normalize·√64 → hypernetwork → LoRA, against the reference's <c>generated_lora</c> and task embeddings.
 /// Tolerance 1e-5 as the fixture READMEs suggest: values are O(0.1–1) and the float32 paths differ only by reduction order.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Parity)]
 public sealed class ReferenceGteCheckpointTests : IDisposable
 {
     private const double Tolerance = 1e-5;

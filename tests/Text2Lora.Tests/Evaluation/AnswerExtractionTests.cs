@@ -1,7 +1,9 @@
 using Text2Lora.Evaluation.Scoring;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Evaluation;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class AnswerExtractionTests
 {
     [Theory]

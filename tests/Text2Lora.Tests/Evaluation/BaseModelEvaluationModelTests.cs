@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary>The evaluation adapter over the real stories260k base model.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class BaseModelEvaluationModelTests : IDisposable
 {
     private readonly LlamaFamilyModel _model = LlamaFamilyModel.Load(Stories260k.ModelDirectory);

@@ -2,10 +2,12 @@ using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Running;
 using Text2Lora.Evaluation.Scoring;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary>Accuracy of hand-made items under hand-set log-likelihoods and generations, computed by hand.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class BenchmarkEvaluatorTests
 {
     private static MultipleChoiceItem Cloze(string id, string question, int gold, params string[] choices)

@@ -4,13 +4,14 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary>Malformed benchmark lines fail with the file, the line number and the field.</summary>
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public sealed class BenchmarkFormatErrorTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
-    private BenchmarkFormatException LoadFails(string benchmark, string secondLine, PromptFormat format = PromptFormat.T2l)
+    private BenchmarkFormatException LoadFails(string benchmark, string secondLine, BenchmarkPromptFormat format = BenchmarkPromptFormat.T2l)
     {
         var path = _dir.File(benchmark + ".jsonl");
         var good = File.ReadLines(FixturePaths.Get("bench-samples", benchmark + ".jsonl")).First();
@@ -88,7 +89,7 @@ public sealed class BenchmarkFormatErrorTests : IDisposable
     [Fact]
     public void WinoGrande_harness_needs_a_blank()
     {
-        var ex = LoadFails("winogrande", """{"idx": 1, "sentence": "No blank here.", "option1": "a", "option2": "b", "answer": "1"}""", PromptFormat.Harness);
+        var ex = LoadFails("winogrande", """{"idx": 1, "sentence": "No blank here.", "option1": "a", "option2": "b", "answer": "1"}""", BenchmarkPromptFormat.Harness);
         Assert.Equal("sentence", ex.Field);
     }
 
@@ -98,5 +99,5 @@ public sealed class BenchmarkFormatErrorTests : IDisposable
 
     [Fact]
     public void Missing_file_is_a_file_not_found_error() =>
-        Assert.Throws<FileNotFoundException>(() => BenchmarkCatalog.Get("boolq").Load(_dir.File("absent.jsonl"), PromptFormat.T2l));
+        Assert.Throws<FileNotFoundException>(() => BenchmarkCatalog.Get("boolq").Load(_dir.File("absent.jsonl"), BenchmarkPromptFormat.T2l));
 }

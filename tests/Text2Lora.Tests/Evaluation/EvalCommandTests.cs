@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Text.Json;
 using Text2Lora.Cli.Commands;
 using Text2Lora.Evaluation.Abstractions;
+using Text2Lora.Evaluation.Models;
 using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary><c>t2l eval</c> end to end with a hand-set model in place of the base-model factory.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class EvalCommandTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -49,7 +51,7 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Equal("accuracy: 0.667", lines[^1]);
         Assert.Contains("acc: 0.667", lines);
-        Assert.Equal(new EvalModelSource(ModelDir, null, null, null), Assert.Single(_created));
+        Assert.Equal(new EvalModelSource(ModelDir, null, null, null), Assert.Single(_created) with { Load = null });
 
         var items = File.ReadAllLines(results).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(["0", "1", "2"], items.Select(i => i.GetProperty("id").GetString()));
@@ -73,7 +75,11 @@ public sealed class EvalCommandTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Equal("accuracy: 0.333", lines[^1]);
-        Assert.Equal(new EvalModelSource(ModelDir, null, hyper, "Solve grade-school math word problems."), Assert.Single(_created));
+        var created = Assert.Single(_created);
+        Assert.Equal(new EvalModelSource(ModelDir, null, hyper, "Solve grade-school math word problems."), created with { Load = null });
+        // No --device/--dtype: the defaults, float32 on the CPU.
+        Assert.Equal(TorchSharp.DeviceType.CPU, created.Load!.Device!.type);
+        Assert.Equal(TorchSharp.torch.ScalarType.Float32, created.Load.DType);
         Assert.All(_model.GenerationRequests, r => Assert.Equal(32, r.MaxNewTokens));
         Assert.Equal(3, File.ReadAllLines(_dir.File("gsm8k.jsonl")).Length);
     }

@@ -1,9 +1,11 @@
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Scoring;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Evaluation;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class MultipleChoiceScoringTests
 {
     private static readonly EvaluationPrompt Context = EvaluationPrompt.Raw("Q:");

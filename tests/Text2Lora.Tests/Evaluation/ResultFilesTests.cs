@@ -4,6 +4,7 @@ using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Evaluation;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class ResultFilesTests
 {
     private static readonly ItemResult[] Results =

@@ -4,13 +4,14 @@ using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tokenization;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Tests.Evaluation;
 
 /// <summary>Answering task-suite prompts by greedy generation, against transformers' greedy sample of stories260k.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 [Collection(nameof(Text2Lora.Tests.Hypernetworks.NativeMemoryCollection))]
 public sealed class TaskSuiteAnsweringTests
 {

@@ -3,10 +3,11 @@ using Text2Lora.Evaluation.Benchmarks;
 using Text2Lora.Evaluation.Items;
 using Text2Lora.Evaluation.Scoring;
 using Text2Lora.Tests.Infrastructure;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 
 namespace Text2Lora.Tests.Evaluation;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TaskSuiteBenchmarkTests
 {
     [Fact]
@@ -15,7 +16,7 @@ public sealed class TaskSuiteBenchmarkTests
         // tests/…/Fixtures/tasks/lol_717/test.jsonl: two MMMLU logical-fallacy questions, outputs "A" and "B".
         var folder = FixturePaths.Get("tasks", "lol_717");
 
-        var items = new TaskSuiteBenchmark().Load(folder, PromptFormat.T2l).Cast<GenerationItem>().ToList();
+        var items = new TaskSuiteBenchmark().Load(folder, BenchmarkPromptFormat.T2l).Cast<GenerationItem>().ToList();
 
         Assert.Equal(2, items.Count);
         Assert.Equal(["0", "1"], items.Select(i => i.Id));
@@ -32,7 +33,7 @@ public sealed class TaskSuiteBenchmarkTests
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("test.jsonl"), "{\"input\": \"abc\", \"output\": \"cba\"}\n\n{\"input\": \"hello\", \"output\": \"olleh\"}\n");
 
-        var items = new TaskSuiteBenchmark().Load(dir.Path, PromptFormat.Harness, limit: 1).Cast<GenerationItem>().ToList();
+        var items = new TaskSuiteBenchmark().Load(dir.Path, BenchmarkPromptFormat.Harness, limit: 1).Cast<GenerationItem>().ToList();
 
         var item = Assert.Single(items);
         Assert.Equal(EvaluationPrompt.Raw("abc"), item.Prompt);
@@ -45,7 +46,7 @@ public sealed class TaskSuiteBenchmarkTests
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("test.jsonl"), "{\"input\": \"abc\", \"output\": \"cba\"}\n\n{\"input\": \"x\"}\n");
 
-        var ex = Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(dir.Path, PromptFormat.T2l));
+        var ex = Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(dir.Path, BenchmarkPromptFormat.T2l));
         Assert.Equal(dir.File("test.jsonl"), ex.FilePath);
         Assert.Equal(3, ex.LineNumber);
         Assert.Contains("'output'", ex.Message, StringComparison.Ordinal);
@@ -55,8 +56,8 @@ public sealed class TaskSuiteBenchmarkTests
     public void Missing_folder_or_test_split_is_reported()
     {
         using var dir = new TempDirectory();
-        Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(Path.Combine(dir.Path, "nope"), PromptFormat.T2l));
-        var ex = Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(dir.Path, PromptFormat.T2l));
+        Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(Path.Combine(dir.Path, "nope"), BenchmarkPromptFormat.T2l));
+        var ex = Assert.Throws<TaskDataFormatException>(() => new TaskSuiteBenchmark().Load(dir.Path, BenchmarkPromptFormat.T2l));
         Assert.Equal(dir.File("test.jsonl"), ex.FilePath);
     }
 
@@ -65,7 +66,7 @@ public sealed class TaskSuiteBenchmarkTests
     [InlineData("add_one", AnswerMatching.FirstInteger)]
     public void Suite_tasks_are_scored_by_their_metadata_rule(string task, AnswerMatching expected)
     {
-        var items = new TaskSuiteBenchmark().Load(Path.Combine(CommittedSuiteRoot, task), PromptFormat.T2l, limit: 2).Cast<GenerationItem>().ToList();
+        var items = new TaskSuiteBenchmark().Load(Path.Combine(CommittedSuiteRoot, task), BenchmarkPromptFormat.T2l, limit: 2).Cast<GenerationItem>().ToList();
 
         Assert.All(items, item => Assert.Equal(expected, item.Matching));
     }

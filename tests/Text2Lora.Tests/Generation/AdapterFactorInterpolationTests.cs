@@ -1,6 +1,7 @@
 using Text2Lora.LoraGeneration;
 using Text2Lora.Lora;
 using static TorchSharp.torch;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Generation;
 
@@ -8,6 +9,7 @@ namespace Text2Lora.Tests.Generation;
 /// <see cref="AdapterMixing.FactorInterpolation"/> (the reference's <c>lora_mixing.py</c>) on rank-1 factors small
 /// enough to mix by hand, beside <see cref="AdapterMixing.ExactDelta"/> on the same inputs.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class AdapterFactorInterpolationTests
 {
     private const string Path = "model.layers.0.self_attn.q_proj";

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace Text2Lora.Tests.Generation;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class AdapterMixerTests : IDisposable
 {
     private readonly LinearFakeHypernetwork _hypernetwork;

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Generation;
 
 /// <summary>KV-cache greedy decoding against transformers' generate() on the fixtures.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class GreedyGenerationTests
 {
     // Fixtures/README.md: cached vs full recompute differs by 9.5e-7 in the reference; atol 1e-4 on logits.

@@ -17,6 +17,7 @@ public sealed class NativeMemoryCollection;
 /// leak tensors or grow resident memory. The live-tensor count is exact; the RSS bound is loose because the
 /// allocator and GC keep some slack.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Memory)]
 [Collection(nameof(NativeMemoryCollection))]
 public sealed class LoraGeneratorMemoryTests(ITestOutputHelper output)
 {

@@ -12,6 +12,7 @@ namespace Text2Lora.Tests.Generation;
 /// The generator's own logic (batching, ownership, determinism, thread safety) over the real MiniLM encoder
 /// and a FAKE hypernetwork (<see cref="LinearFakeHypernetwork"/>: a seeded linear map, not T2L).
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class LoraGeneratorTests : IDisposable
 {
     private readonly LinearFakeHypernetwork _hypernetwork;

@@ -6,6 +6,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Generation;
 
 /// <summary>Sampling options, EOS, stop sequences and cancellation on the stories260k model (real weights).</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class SamplingAndStoppingTests : IDisposable
 {
     private readonly LlamaFamilyModel _model = LlamaFamilyModel.Load(FixturePaths.Get("stories260k", "model"));

@@ -1,9 +1,11 @@
 
 using Text2Lora.TextGeneration;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Generation;
 
 /// <summary>The text rules behind decode-aware stopping and streaming.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class StopStringsTests
 {
     [Theory]

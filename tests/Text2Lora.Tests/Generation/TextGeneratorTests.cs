@@ -8,6 +8,7 @@ using Text2Lora.Tokenization.ChatTemplates;
 namespace Text2Lora.Tests.Generation;
 
 /// <summary>Text generation with decode-aware stop strings and streaming, on stories260k's real weights.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TextGeneratorTests : IDisposable
 {
     private readonly LlamaFamilyModel _model = LlamaFamilyModel.Load(Stories260k.ModelDirectory);

@@ -10,6 +10,7 @@ using TorchSharp;
 namespace Text2Lora.Tests.Generation;
 
 /// <summary>Repeated text generation, scoring and description encoding leave no live tensors behind.</summary>
+[Trait(TestCategory.Key, TestCategory.Memory)]
 public sealed class TextPathsMemoryTests : IDisposable
 {
     private const int Repeats = 20;

@@ -10,6 +10,7 @@ namespace Text2Lora.Tests.Hardening;
 /// next complete checkpoint.
 /// </summary>
 [Collection(nameof(Text2Lora.Tests.Training.GlobalTorchRngCollection))] // builds modules with the global generator
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public sealed class DamagedTrainingCheckpointTests
 {
     private static readonly TrainerState State = new(3, 10, 42, [1UL, 2UL, 3UL, 4UL], "", 1.5, null, null, 0);

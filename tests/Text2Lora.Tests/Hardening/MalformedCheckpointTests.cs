@@ -16,6 +16,7 @@ namespace Text2Lora.Tests.Hardening;
 /// naming the file and the key.
 /// </summary>
 [Collection(nameof(Text2Lora.Tests.Training.GlobalTorchRngCollection))] // builds hypernetworks with the global generator
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public sealed class MalformedCheckpointTests
 {
     [Fact]

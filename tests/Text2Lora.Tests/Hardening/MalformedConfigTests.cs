@@ -7,7 +7,7 @@ using Text2Lora.Tests.Tokenization;
 using Text2Lora.Tests.Training;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Xunit;
 
 namespace Text2Lora.Tests.Hardening;
@@ -16,6 +16,7 @@ namespace Text2Lora.Tests.Hardening;
 /// Regression tests for the config escapes of issue 14 (config.json, adapter_config.json, tokenizer files, task
 /// folders, trainer configs): each used to escape untyped or allocate without bound.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public sealed class MalformedConfigTests
 {
     private static JsonObject LlamaConfig() =>

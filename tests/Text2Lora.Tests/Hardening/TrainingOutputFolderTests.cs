@@ -5,6 +5,7 @@ using Text2Lora.Training.Loop;
 namespace Text2Lora.Tests.Hardening;
 
 /// <summary>Re-running training into a folder that holds a run never loses it (issue 14: it was silently overwritten).</summary>
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public sealed class TrainingOutputFolderTests
 {
     [Fact]

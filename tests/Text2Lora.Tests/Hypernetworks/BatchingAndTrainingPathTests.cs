@@ -1,9 +1,11 @@
 using Xunit;
 using static TorchSharp.torch;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Hypernetworks;
 
 /// <summary>N task embeddings in one pass, and the differentiable path the SFT trainer will use.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public class BatchingAndTrainingPathTests
 {
     [Theory]

@@ -7,6 +7,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Hypernetworks;
 
 /// <summary><c>hypernetwork.json</c> records the description format, so a saved hypernetwork knows its encoder input.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class DescriptionFormatRecordTests
 {
     [Fact]

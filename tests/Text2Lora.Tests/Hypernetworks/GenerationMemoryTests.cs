@@ -4,6 +4,7 @@ using Text2Lora.Lora;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Hypernetworks;
 
@@ -11,6 +12,7 @@ namespace Text2Lora.Tests.Hypernetworks;
 public sealed class NativeMemoryCollection;
 
 /// <summary>Generation must not leak native tensors: every tensor it creates is disposed or owned by the returned adapters.</summary>
+[Trait(TestCategory.Key, TestCategory.Memory)]
 [Collection(nameof(NativeMemoryCollection))]
 public class GenerationMemoryTests
 {

@@ -14,6 +14,7 @@ namespace Text2Lora.Tests.Hypernetworks;
 /// from their documented flags, checked against the README's parameter counts and against semantics that follow
 /// from the math (no reference output is available for them).
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public class HeldBackVariantTests
 {
     private static readonly LoraTargetModule[] Modules =

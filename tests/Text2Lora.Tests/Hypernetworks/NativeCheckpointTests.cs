@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Hypernetworks;
 
 /// <summary>Text2Lora's own format (hypernetwork.json + hypernetwork.safetensors): round trips are exact.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public class NativeCheckpointTests
 {
     [Theory]

@@ -12,6 +12,7 @@ namespace Text2Lora.Tests.Hypernetworks;
 /// hypermod.pt is a pickle: loading one must never import or call anything but tensors and ordered dicts. The
 /// malicious pickles are written here byte by byte (protocol 2/4 opcodes), wrapped in a torch.save-style zip.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public class PickleSafetyTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Xunit;
 namespace Text2Lora.Tests.Hypernetworks;
 
 /// <summary>args.yaml, adapter_config.json and base-model resolution of the reference checkpoint loader.</summary>
+[Trait(TestCategory.Key, TestCategory.Parity)]
 public class ReferenceCheckpointLoadingTests
 {
     [Fact]

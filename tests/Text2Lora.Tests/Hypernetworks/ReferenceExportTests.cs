@@ -10,6 +10,7 @@ namespace Text2Lora.Tests.Hypernetworks;
 /// <see cref="HypernetworkCheckpoint.SaveReference"/>: export in the reference format, load back through the
 /// reference reader (allowlisted unpickler, args.yaml, adapter_config.json, strict key check) and generate.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Parity)]
 public sealed class ReferenceExportTests
 {
     public static TheoryData<string> Exportable => new(["S_sft", "M_sft", "L_sft", "L_sft_autoreg", "M_recon_zscore"]);

@@ -2,6 +2,7 @@ using Text2Lora.Hypernetworks;
 using Text2Lora.IO.Safetensors;
 using Xunit;
 using static TorchSharp.torch;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Hypernetworks;
 
@@ -9,6 +10,7 @@ namespace Text2Lora.Tests.Hypernetworks;
 /// Every fixture variant: load the reference checkpoint (hypermod.pt + args.yaml + adapter_config.json), generate
 /// from the fixture's task embedding and compare with the reference's generated LoRA and intermediates.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Parity)]
 public class ReferenceParityTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Text2Lora.Tests.IO;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class SafetensorsTests
 {
     private static readonly string LlamaWeights = FixturePaths.Get("llama", "model", "model.safetensors");

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace Text2Lora.Tests.Lora;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class PeftAdapterFolderTests
 {
     public static TheoryData<string, string, string[]> FixtureAdapters => new()

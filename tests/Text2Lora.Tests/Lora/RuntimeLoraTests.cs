@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Lora;
 
 /// <summary>Runtime LoRA (one adapter, per-sequence adapters, autograd, merge/unmerge) against PEFT fixtures.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class RuntimeLoraTests
 {
     // Fixtures/README.md: adapter vs merged spread ≤ 2.2e-6 in the reference, adapter effect up to 2.45; atol 1e-4.

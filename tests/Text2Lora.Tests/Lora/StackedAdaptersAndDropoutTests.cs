@@ -10,6 +10,7 @@ namespace Text2Lora.Tests.Lora;
 
 /// <summary>The training additions to runtime LoRA: per-sequence adapters from stacked factors, and LoRA dropout.</summary>
 // Dropout draws from the global torch generator, which the exact-resume tests need undisturbed.
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class StackedAdaptersAndDropoutTests
 {

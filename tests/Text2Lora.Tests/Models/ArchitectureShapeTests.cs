@@ -7,6 +7,7 @@ namespace Text2Lora.Tests.Models;
 /// Every state-dict key and shape of the real 7B/8B/2B architectures, built on the meta device (no weights),
 /// against the published parameter counts and hand-derived shapes.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class ArchitectureShapeTests
 {
     private static LlamaFamilyConfig Config(string name) =>

@@ -1,9 +1,11 @@
 using Text2Lora.Models.Llama;
 using static TorchSharp.torch;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Models;
 
 /// <summary>Causal, padding and sliding-window masking rules (transformers: key j visible to query i iff j ≤ i and i − j &lt; window).</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class AttentionBiasTests
 {
     [Fact]

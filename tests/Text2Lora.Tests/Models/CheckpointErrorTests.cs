@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Models;
 
 /// <summary>Broken checkpoint folders give typed errors naming the key; sharded and low-precision checkpoints load.</summary>
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public sealed class CheckpointErrorTests
 {
     private static readonly string Source = FixturePaths.Get("llama", "model");

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Models;
 
 /// <summary>LM loss (with label smoothing), NEFTune noise and native-memory hygiene of forward/generate.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class ForwardOptionsTests : IDisposable
 {
     private readonly LlamaFamilyModel _model = LlamaFamilyModel.Load(FixturePaths.Get("stories260k", "model"));

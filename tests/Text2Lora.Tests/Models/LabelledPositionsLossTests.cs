@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Models;
 
 /// <summary>The training loss without logits (output head on counted positions only) equals the full-logits loss.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class LabelledPositionsLossTests
 {
     [Theory]

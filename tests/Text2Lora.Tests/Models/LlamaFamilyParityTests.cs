@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Models;
 
 /// <summary>Forward parity with transformers 4.46 on the random-init fixtures (Fixtures/README.md).</summary>
+[Trait(TestCategory.Key, TestCategory.Parity)]
 public sealed class LlamaFamilyParityTests
 {
     // README: "Suggested acceptance for a float32 port: atol 1e-4 on logits / hidden states of valid positions";

@@ -10,6 +10,7 @@ namespace Text2Lora.Tests.Models;
 /// (<c>sft_trainer.compute_loss</c>, <c>equally_weight_sample</c>) computed here by hand, in double precision, from
 /// the model's own logits, on a batch whose rows have 7, 2 and 1 counted labels.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class LossReductionTests
 {
     [Theory]

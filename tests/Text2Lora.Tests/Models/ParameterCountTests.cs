@@ -5,6 +5,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Models;
 
 /// <summary>Parameter counts from config.json alone, against checkpoint files and published model sizes.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class ParameterCountTests
 {
     [Theory]

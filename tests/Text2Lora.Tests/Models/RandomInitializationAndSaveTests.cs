@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Models;
 
 /// <summary>Creating a model from scratch (HF initialisation), training all its weights, and saving it as an HF folder.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class RandomInitializationAndSaveTests
 {
     private static LlamaFamilyConfig TinyConfig(bool tied = true) => new()

@@ -6,6 +6,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Models;
 
 /// <summary>Real pretrained weights (stories260K, MIT): logits and hidden states against transformers.</summary>
+[Trait(TestCategory.Key, TestCategory.Parity)]
 public sealed class Stories260kTests
 {
     // stories260k/README.md: logits up to 22, float32 rounding ~1e-5 ⇒ atol 2e-4 on logits, 1e-4 on hidden states.

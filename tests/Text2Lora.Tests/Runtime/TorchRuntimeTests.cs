@@ -3,6 +3,7 @@ using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.Runtime;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TorchRuntimeTests
 {
     [Fact]

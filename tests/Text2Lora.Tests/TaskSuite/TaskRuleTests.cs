@@ -1,4 +1,5 @@
 using System.Globalization;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.TaskSuite;
 
@@ -6,6 +7,7 @@ namespace Text2Lora.Tests.TaskSuite;
 /// Every committed example of representative tasks equals what an independent re-implementation of the task's
 /// rule, written here by hand, gives for its input. None of these use the generator's code.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TaskRuleTests
 {
     private static readonly string[] Units =

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.TaskSuite;
 
 /// <summary>Properties of the committed suite, read from the files.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed partial class TaskSuiteDataTests
 {
     public static TheoryData<string> AllTaskNames() => [.. CommittedSuite.AllTasks];

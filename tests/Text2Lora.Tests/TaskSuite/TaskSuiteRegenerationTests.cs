@@ -7,6 +7,7 @@ using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.TaskSuite;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TaskSuiteRegenerationTests
 {
     [Fact]

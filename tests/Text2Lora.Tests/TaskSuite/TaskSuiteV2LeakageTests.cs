@@ -1,3 +1,4 @@
+using Text2Lora.Tasks;
 using Text2Lora.TaskSuite.Generation;
 using Text2Lora.TaskSuite.Inputs;
 using Text2Lora.TaskSuite.Tasks;

@@ -1,3 +1,4 @@
+using Text2Lora.Tasks;
 using System.Text;
 using Text2Lora.TaskSuite.V2;
 using Text2Lora.Training.Data;

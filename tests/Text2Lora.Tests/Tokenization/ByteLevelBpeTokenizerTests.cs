@@ -10,6 +10,7 @@ namespace Text2Lora.Tests.Tokenization;
 /// worked out by hand: pre-tokenize with the model's regex, map bytes to the byte-level alphabet, then
 /// apply the merges lowest rank first (ids are listed in <see cref="MiniByteLevelTokenizers"/>).
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class ByteLevelBpeTokenizerTests : IDisposable
 {
     private readonly TempDirectory _llama3 = new();

@@ -10,6 +10,7 @@ namespace Text2Lora.Tests.Tokenization;
 /// Expected prompts are written out by hand from the Jinja templates in Fixtures/chat-templates
 /// (HF renders with trim_blocks and lstrip_blocks, tools=None).
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class ChatTemplateTests
 {
     private static readonly ChatTurn[] SystemUserAssistantUser =

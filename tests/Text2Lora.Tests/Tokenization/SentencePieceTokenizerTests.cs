@@ -10,6 +10,7 @@ namespace Text2Lora.Tests.Tokenization;
 /// stories260k's SentencePiece tokenizer against the vectors HF transformers 4.46 (slow LlamaTokenizer)
 /// and sentencepiece 0.2 produced (<c>Fixtures/stories260k/tokenization.json</c>).
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class SentencePieceTokenizerTests
 {
     private static readonly string ModelDirectory = FixturePaths.Get("stories260k", "model");

@@ -7,6 +7,7 @@ using Xunit;
 namespace Text2Lora.Tests.Tokenization;
 
 /// <summary>Missing or corrupt tokenizer files give a <see cref="TokenizerFormatException"/> naming the file.</summary>
+[Trait(TestCategory.Key, TestCategory.InputErrors)]
 public sealed class TokenizerLoaderErrorTests
 {
     [Fact]

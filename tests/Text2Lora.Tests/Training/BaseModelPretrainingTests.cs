@@ -3,6 +3,7 @@ using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tests.TaskSuite;
 using Text2Lora.Tokenization;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Pretraining;
@@ -10,6 +11,7 @@ using Text2Lora.Training.Pretraining;
 namespace Text2Lora.Tests.Training;
 
 /// <summary>Pretraining the tiny base model from scratch on instruction-formatted task-suite examples.</summary>
+[Trait(TestCategory.Key, TestCategory.Training)]
 public sealed class BaseModelPretrainingTests
 {
     private static string RepositoryRoot => Path.GetDirectoryName(Path.GetDirectoryName(CommittedSuite.Root))!;

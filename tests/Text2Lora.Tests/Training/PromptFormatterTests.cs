@@ -2,13 +2,14 @@ using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Tests.Tokenization;
 using Text2Lora.Tokenization;
 using Text2Lora.Tokenization.ChatTemplates;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Xunit;
 using static Text2Lora.Tests.Tokenization.MiniByteLevelTokenizers;
 
 namespace Text2Lora.Tests.Training;
 
 /// <summary>Prompt formatting with the loss on completion tokens only.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class PromptFormatterTests
 {
     private const int Ignore = TokenizedExample.IgnoreIndex;

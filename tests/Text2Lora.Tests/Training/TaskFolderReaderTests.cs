@@ -1,11 +1,12 @@
 using Text2Lora.IO;
 using Text2Lora.Tests.Infrastructure;
-using Text2Lora.Training.Data;
+using Text2Lora.Tasks;
 using Xunit;
 
 namespace Text2Lora.Tests.Training;
 
 /// <summary>Reading task folders (Fixtures/tasks: two small SNI tasks with T2L descriptions) and their errors.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TaskFolderReaderTests
 {
     [Fact]

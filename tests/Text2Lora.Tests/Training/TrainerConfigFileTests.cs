@@ -5,6 +5,7 @@ using Text2Lora.Training.Loop;
 
 namespace Text2Lora.Tests.Training;
 
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class TrainerConfigFileTests
 {
     public sealed class SampleTrainerOptions

@@ -8,6 +8,7 @@ using Text2Lora.Training.Metrics;
 namespace Text2Lora.Tests.Training;
 
 // The loop seeds the global torch generator; runs in this class must not interleave with each other.
+[Trait(TestCategory.Key, TestCategory.Training)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class TrainingLoopTests
 {

@@ -69,7 +69,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
         FileOf(name).ReadTensor(name, device, dtype);
 
     /// <summary>Copies one tensor into a preallocated one, converting chunk by chunk (see <see cref="SafetensorsFile.ReadInto"/>).</summary>
-    public void ReadInto(string name, Tensor destination) => FileOf(name).ReadInto(name, destination);
+    internal void ReadInto(string name, Tensor destination) => FileOf(name).ReadInto(name, destination);
 
     private SafetensorsFile FileOf(string name)
     {

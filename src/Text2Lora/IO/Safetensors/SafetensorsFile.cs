@@ -115,7 +115,7 @@ public sealed class SafetensorsFile : IDisposable
     /// plus two chunks, never an fp32 or second copy, and the file's pages leave the resident set chunk by chunk.
     /// </summary>
     /// <exception cref="ArgumentException">The destination's shape differs or it is not contiguous.</exception>
-    public unsafe void ReadInto(string name, Tensor destination)
+    internal unsafe void ReadInto(string name, Tensor destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var info = GetInfo(name);

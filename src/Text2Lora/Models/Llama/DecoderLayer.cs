@@ -46,13 +46,13 @@ internal sealed class DecoderLayer : nn.Module<DecoderLayerInput, Tensor>
         if (pre_feedforward_layernorm is not null && post_feedforward_layernorm is not null)
         {
             hidden = residual.add(post_attention_layernorm.call(attended));
-            var ff = mlp.Forward(pre_feedforward_layernorm.call(hidden), input.Adapters);
+            var ff = mlp.call(pre_feedforward_layernorm.call(hidden), input.Adapters);
             hidden = hidden.add(post_feedforward_layernorm.call(ff));
         }
         else
         {
             hidden = residual.add(attended);
-            hidden = hidden.add(mlp.Forward(post_attention_layernorm.call(hidden), input.Adapters));
+            hidden = hidden.add(mlp.call(post_attention_layernorm.call(hidden), input.Adapters));
         }
 
         return hidden.MoveToOuterDisposeScope();

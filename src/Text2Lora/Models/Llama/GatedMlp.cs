@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Models.Llama;
 
 /// <summary>The gated MLP of every Llama-family layer: <c>down(act(gate(x)) · up(x))</c>.</summary>
-internal sealed class GatedMlp : nn.Module<Tensor, Tensor>
+internal sealed class GatedMlp : nn.Module<Tensor, ActiveAdapters?, Tensor>
 {
     private readonly LoraLinear gate_proj;
     private readonly LoraLinear up_proj;
@@ -22,19 +22,18 @@ internal sealed class GatedMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => Forward(input, null);
-
-    public Tensor Forward(Tensor input, ActiveAdapters? adapters)
+    /// <summary>The MLP's output, with the low-rank updates of <paramref name="adapters"/> on its projections (null: none).</summary>
+    public override Tensor forward(Tensor input, ActiveAdapters? adapters)
     {
         using var scope = NewDisposeScope();
-        var gate = gate_proj.Forward(input, adapters);
+        var gate = gate_proj.call(input, adapters);
         var activated = _activation switch
         {
             HiddenActivation.Silu => nn.functional.silu(gate),
             HiddenActivation.GeluTanh => nn.functional.gelu(gate, TorchSharp.Modules.GELU.Approximate.tanh),
             _ => nn.functional.gelu(gate),
         };
-        var hidden = activated.mul(up_proj.Forward(input, adapters));
-        return down_proj.Forward(hidden, adapters).MoveToOuterDisposeScope();
+        var hidden = activated.mul(up_proj.call(input, adapters));
+        return down_proj.call(hidden, adapters).MoveToOuterDisposeScope();
     }
 }

@@ -49,9 +49,9 @@ internal sealed class SelfAttention : nn.Module<DecoderLayerInput, Tensor>
         using var scope = NewDisposeScope();
         var x = input.Hidden;
         var (n, t) = (x.shape[0], x.shape[1]);
-        var q = q_proj.Forward(x, input.Adapters).view(n, t, _heads, _headDim).transpose(1, 2);
-        var k = k_proj.Forward(x, input.Adapters).view(n, t, _kvHeads, _headDim).transpose(1, 2);
-        var v = v_proj.Forward(x, input.Adapters).view(n, t, _kvHeads, _headDim).transpose(1, 2);
+        var q = q_proj.call(x, input.Adapters).view(n, t, _heads, _headDim).transpose(1, 2);
+        var k = k_proj.call(x, input.Adapters).view(n, t, _kvHeads, _headDim).transpose(1, 2);
+        var v = v_proj.call(x, input.Adapters).view(n, t, _kvHeads, _headDim).transpose(1, 2);
 
         var cos = input.Cos.unsqueeze(1);
         var sin = input.Sin.unsqueeze(1);
@@ -65,7 +65,7 @@ internal sealed class SelfAttention : nn.Module<DecoderLayerInput, Tensor>
 
         var attended = t == 1 ? AttendGrouped(q, k, v, input.Bias) : Attend(q, RepeatKv(k), RepeatKv(v), input.Bias);
         var merged = attended.transpose(1, 2).reshape(n, t, _heads * _headDim);
-        return o_proj.Forward(merged, input.Adapters).MoveToOuterDisposeScope();
+        return o_proj.call(merged, input.Adapters).MoveToOuterDisposeScope();
     }
 
     /// <summary>(x1, x2) → (−x2, x1) over the two halves of the head dimension.</summary>

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.IO.Hub;
 
 /// <summary>A reference checkpoint whose <c>args.yaml: model_dir</c> names a hub id, as the released ones do.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class HubCheckpointTests : IDisposable
 {
     private readonly FakeHub _hub = new();

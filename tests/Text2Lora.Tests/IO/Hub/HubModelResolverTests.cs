@@ -10,6 +10,7 @@ namespace Text2Lora.Tests.IO.Hub;
 /// environment, which parallel tests share). The served model is the stories260k fixture plus a README the base-model
 /// kind must skip.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class HubModelResolverTests : IDisposable
 {
     private const string RepoId = "fixtures/stories260k";

@@ -1,8 +1,10 @@
 using Text2Lora.IO.Hub;
+using Text2Lora.Tests.Infrastructure;
 
 namespace Text2Lora.Tests.IO.Hub;
 
 /// <summary>The reference syntax <c>org/name[@revision][:subfolder]</c> and the environment huggingface_hub reads.</summary>
+[Trait(TestCategory.Key, TestCategory.Parity)]
 public sealed class HubReferenceTests
 {
     [Theory]

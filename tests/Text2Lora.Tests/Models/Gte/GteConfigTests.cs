@@ -5,6 +5,7 @@ using Text2Lora.Tests.Infrastructure;
 namespace Text2Lora.Tests.Models.Gte;
 
 /// <summary>config.json parsing: the fixture's config, and typed refusals of every feature the port does not implement.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class GteConfigTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Models.Gte;
 
 /// <summary>Forward parity with the new-impl modeling code (Fixtures/gte/README.md).</summary>
+[Trait(TestCategory.Key, TestCategory.Parity)]
 public sealed class GteParityTests
 {
     // README: "Tolerances for a float32 port: hidden states, intermediates, cls: atol 1e-5; task_emb (norm 8): atol 1e-5;

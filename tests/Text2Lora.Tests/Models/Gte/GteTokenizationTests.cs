@@ -6,6 +6,7 @@ using Text2Lora.Tokenization;
 namespace Text2Lora.Tests.Models.Gte;
 
 /// <summary>WordPiece ids against transformers' BertTokenizer (Fixtures/gte/tokenization.json, t2l_descriptions.json): exact.</summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 public sealed class GteTokenizationTests
 {
     public static TheoryData<int> Cases => [.. Enumerable.Range(0, ReadCases("tokenization.json").Count)];

@@ -12,6 +12,7 @@ namespace Text2Lora.Tests.Models.Gte;
 /// A gte variant built here (other sizes, plain or NTK RoPE, inputs longer than the RoPE cache), the <c>new.</c> key
 /// prefix, and the native-memory discipline of repeated embedding.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Behaviour)]
 [Collection(nameof(NativeMemoryCollection))]
 public sealed class GteVariantTests
 {

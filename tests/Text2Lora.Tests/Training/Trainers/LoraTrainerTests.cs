@@ -1,12 +1,14 @@
 using Text2Lora.IO.Peft;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Lora;
 using Text2Lora.Training.Loop;
 
 namespace Text2Lora.Tests.Training.Trainers;
 
+[Trait(TestCategory.Key, TestCategory.Training)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class LoraTrainerTests
 {

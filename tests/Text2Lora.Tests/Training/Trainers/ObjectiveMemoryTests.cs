@@ -18,6 +18,7 @@ namespace Text2Lora.Tests.Training.Trainers;
 /// would hide a leak), every tensor a loss or validation computation creates is disposed except the returned loss.
 /// </summary>
 // Builds trainers, which seed the global torch generator: never interleaved with the runs that depend on it.
+[Trait(TestCategory.Key, TestCategory.Memory)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class ObjectiveMemoryTests
 {

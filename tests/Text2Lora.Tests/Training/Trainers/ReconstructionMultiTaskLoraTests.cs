@@ -15,6 +15,7 @@ namespace Text2Lora.Tests.Training.Trainers;
 /// (<c>AB_offset</c> in <c>convert_to_raw_scale</c>). The library is two of the committed oracle adapters, the
 /// multi-task LoRA is built here from a third.
 /// </summary>
+[Trait(TestCategory.Key, TestCategory.Training)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class ReconstructionMultiTaskLoraTests
 {

@@ -5,6 +5,7 @@ using Text2Lora.Lora;
 using Text2Lora.Tests.Fakes;
 using Text2Lora.Tests.Infrastructure;
 using Text2Lora.Training.Configuration;
+using Text2Lora.Tasks;
 using Text2Lora.Training.Data;
 using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Models;
@@ -15,6 +16,7 @@ using static TorchSharp.torch;
 namespace Text2Lora.Tests.Training.Trainers;
 
 /// <summary>Reconstruction of the committed oracle library (four real LoRAs trained on stories260K by t2l train lora).</summary>
+[Trait(TestCategory.Key, TestCategory.Training)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class ReconstructionTrainerTests(ITestOutputHelper output)
 {

@@ -6,6 +6,7 @@ using Text2Lora.Training.Sft;
 namespace Text2Lora.Tests.Training.Trainers;
 
 /// <summary><c>lossReduction</c> of an SFT config: the reference's per-sample mean by default, the token mean on request.</summary>
+[Trait(TestCategory.Key, TestCategory.Training)]
 public sealed class SftLossReductionConfigTests
 {
     private static string ShippedConfig => File.ReadAllText(Path.Combine(TrainerFixtures.RepoRoot, "configs", "sft-tiny.json"));

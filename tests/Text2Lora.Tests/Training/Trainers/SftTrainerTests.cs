@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 
 namespace Text2Lora.Tests.Training.Trainers;
 
+[Trait(TestCategory.Key, TestCategory.Training)]
 [Collection(nameof(GlobalTorchRngCollection))]
 public sealed class SftTrainerTests(ITestOutputHelper output)
 {

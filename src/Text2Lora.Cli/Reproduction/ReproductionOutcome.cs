@@ -1,6 +1,0 @@
-namespace Text2Lora.Cli.Reproduction;
-
-/// <summary>What a pipeline run wrote: the results document and its summary table (both Markdown).</summary>
-/// <param name="Results">The whole results document (<c>results.md</c>).</param>
-/// <param name="Summary">Its summary table.</param>
-internal sealed record ReproductionOutcome(string Results, string Summary);
