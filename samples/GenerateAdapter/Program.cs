@@ -30,7 +30,7 @@ var services = new ServiceCollection()
     .AddText2Lora(configuration.GetSection(Text2LoraOptions.SectionName));
 
 await using var provider = services.BuildServiceProvider();
-provider.GetRequiredService<IStartupValidator>().Validate(); // what a host does at start: bad options fail here
+await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(); // what a host does at start: bad options fail here
 
 var generator = provider.GetRequiredService<ILoraGenerator>();
 using var adapter = await generator.FromDescriptionAsync(args[1]);
