@@ -27,7 +27,8 @@ var configuration = new ConfigurationBuilder()
 
 var services = new ServiceCollection()
     .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true))
-    .AddText2Lora(configuration.GetSection(Text2LoraOptions.SectionName));
+    .AddText2Lora(configuration.GetSection(Text2LoraOptions.SectionName))
+    .Services;
 
 await using var provider = services.BuildServiceProvider();
 await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(); // what a host does at start: bad options fail here

@@ -60,7 +60,7 @@ internal static class DemoCommand
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
+            var console = CliConsole.For(parse.InvocationConfiguration.Output);
             return CliErrors.RunAsync(async () =>
             {
                 var request = new DemoRequest(
