@@ -30,7 +30,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "Benchmark JSONL file, or a task folder (test.jsonl + optional metadata.yaml) for 'tasks'.", Required = true };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items." };
         var output = new Option<FileInfo?>("--output") { Description = "Per-item results (JSONL); the summary goes next to it as .summary.json. Default: <benchmark>-results.jsonl." };
-        var format = new Option<PromptFormat>("--prompt-format") { Description = "t2l (the T2L reference's chat templates) or harness (lm-evaluation-harness cloze prompts).", DefaultValueFactory = _ => PromptFormat.T2l };
+        var format = new Option<PromptFormat>("--prompt-format") { Description = "t2l (the T2L reference's chat templates) or harness (lm-evaluation-harness cloze prompts).", HelpName = "t2l|harness", DefaultValueFactory = _ => PromptFormat.T2l };
         var scoring = new Option<ScoringMethod>("--scoring") { Description = "Multiple choice by loglikelihood or by generation (T2L format only).", DefaultValueFactory = _ => ScoringMethod.LogLikelihood };
         var normalization = new Option<string>("--normalization") { Description = "Primary log-likelihood metric: none (acc), token (acc_per_token) or char (acc_norm).", DefaultValueFactory = _ => "none" };
         normalization.AcceptOnlyFromAmong("none", "token", "char");

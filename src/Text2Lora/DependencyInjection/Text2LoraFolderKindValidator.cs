@@ -11,9 +11,12 @@ namespace Text2Lora.DependencyInjection;
 /// a model <c>config.json</c>; and a registration with a base model (<c>AddBaseModel</c>/<c>AddChatClient</c>) must
 /// name one. Hub references are checked when they are resolved. The hypernetwork folder is only checked when the
 /// registered <see cref="Abstractions.IHypernetworkLoader"/> is the library's (another loader decides what its folders hold), and
-/// the base model folder when that loader or a registered base model reads it.
+/// the base model folder when that loader or a registered base model reads it; a hypernetwork instance registered before
+/// <c>AddText2Lora</c> is not loaded from the folder, so the folder is not checked.
 /// </summary>
-internal sealed class Text2LoraFolderKindValidator(IEnumerable<BaseModelRegistration> baseModels, Abstractions.IHypernetworkLoader loader) : IValidateOptions<Text2LoraOptions>
+internal sealed class Text2LoraFolderKindValidator(
+    IEnumerable<BaseModelRegistration> baseModels, IEnumerable<SuppliedHypernetworkRegistration> suppliedHypernetworks, Abstractions.IHypernetworkLoader loader)
+    : IValidateOptions<Text2LoraOptions>
 {
     /// <summary>The reference checkpoint's weights file.</summary>
     internal const string ReferenceCheckpointFile = "hypermod.pt";
@@ -23,7 +26,7 @@ internal sealed class Text2LoraFolderKindValidator(IEnumerable<BaseModelRegistra
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         var optionsName = name ?? Options.DefaultName;
-        var libraryLoader = loader is HypernetworkLoader;
+        var libraryLoader = loader is HypernetworkLoader && !suppliedHypernetworks.Any(r => Text2LoraRegistration.OptionsName(r.ServiceKey) == optionsName);
         var baseModelRegistered = baseModels.Any(r => Text2LoraRegistration.OptionsName(r.ServiceKey) == optionsName);
         if (libraryLoader && options.HypernetworkDirectory is { } hypernetwork && Directory.Exists(hypernetwork)
             && !File.Exists(Path.Combine(hypernetwork, NativeCheckpoint.ConfigFileName)) && !File.Exists(Path.Combine(hypernetwork, ReferenceCheckpointFile)))
@@ -46,3 +49,6 @@ internal sealed class Text2LoraFolderKindValidator(IEnumerable<BaseModelRegistra
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+/// <summary>Marks that the application registered its own <c>IHypernetwork</c> under this key before <c>AddText2Lora</c>.</summary>
+internal sealed record SuppliedHypernetworkRegistration(object? ServiceKey);

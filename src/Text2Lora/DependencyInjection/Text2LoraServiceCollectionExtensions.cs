@@ -62,6 +62,11 @@ public static class Text2LoraServiceCollectionExtensions
 
     private static Text2LoraServicesBuilder AddServices(IServiceCollection services, object? serviceKey)
     {
+        if (services.Any(d => d.ServiceType == typeof(IHypernetwork) && Equals(d.ServiceKey, serviceKey)))
+        {
+            services.AddSingleton(new SuppliedHypernetworkRegistration(serviceKey)); // not loaded from the folder: not checked there
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Text2LoraOptions>, Text2LoraOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Text2LoraOptions>, Text2LoraFolderKindValidator>());
         services.TryAddSingleton<IHypernetworkLoader, HypernetworkLoader>();
