@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Text2Lora.Chat;
 using Text2Lora.DependencyInjection;
+using Text2Lora.Samples;
 
-var root = RepositoryRoot();
+var root = SamplePaths.RepositoryRoot();
 var baseModel = args.Length > 0 ? args[0] : Path.Combine(root, "models/t2l-tiny-base");
 var hypernetwork = args.Length > 1 ? args[1] : Path.Combine(root, "models/t2l-tiny-recon");
 
@@ -41,16 +42,3 @@ foreach (var (description, input) in new[]
 }
 
 await host.StopAsync();
-
-static string RepositoryRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Text2Lora.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    return Directory.GetCurrentDirectory();
-}

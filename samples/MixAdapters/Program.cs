@@ -4,8 +4,9 @@
 //   dotnet run --project samples/MixAdapters -- [<hypernetwork-dir>] [<output-dir>]
 using Text2Lora.IO.Peft;
 using Text2Lora.LoraGeneration;
+using Text2Lora.Samples;
 
-var hypernetwork = args.Length > 0 ? args[0] : Path.Combine(RepositoryRoot(), "models/t2l-tiny-recon");
+var hypernetwork = args.Length > 0 ? args[0] : Path.Combine(SamplePaths.RepositoryRoot(), "models/t2l-tiny-recon");
 var output = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "t2l-mixed-adapters");
 
 using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).Build();
@@ -27,16 +28,3 @@ foreach (var (name, adapter) in new[] { ("first-letter", firstLetter), ("reverse
 }
 
 return 0;
-
-static string RepositoryRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Text2Lora.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    return Directory.GetCurrentDirectory();
-}

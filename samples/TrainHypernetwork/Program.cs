@@ -11,8 +11,9 @@ using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Lora;
 using Text2Lora.Training.Models;
 using Text2Lora.Training.Sft;
+using Text2Lora.Samples;
 
-var root = RepositoryRoot();
+var root = SamplePaths.RepositoryRoot();
 var steps = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
 var output = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "t2l-sample-sft");
 
@@ -51,16 +52,3 @@ using var generator = Text2LoraBuilder.Create().WithHypernetwork(result.Artifact
 using var adapter = generator.FromDescription("Add one to the number.");
 Console.WriteLine($"Generated a rank-{adapter.Config.R} adapter for {adapter.Modules.Count} modules from the trained hypernetwork.");
 return 0;
-
-static string RepositoryRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Text2Lora.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    return Directory.GetCurrentDirectory();
-}

@@ -92,7 +92,7 @@ internal static class EvalCommand
         var model = await createModel(request.Model, cancellationToken).ConfigureAwait(false);
         try
         {
-            var report = await new BenchmarkEvaluator(model).EvaluateAsync(benchmark.Name, items, request.Options, null, cancellationToken).ConfigureAwait(false);
+            var report = await new BenchmarkEvaluator(model).EvaluateAsync(benchmark.Name, items, request.Options, new EvalProgressLines(Console.Error), cancellationToken).ConfigureAwait(false);
             ResultFiles.WriteItems(outputPath, report.Items);
             ResultFiles.WriteSummary(SummaryPath(outputPath), report.Summary);
 
