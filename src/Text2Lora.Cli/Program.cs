@@ -14,6 +14,7 @@ foreach (var command in CommandCatalog.All())
     root.Subcommands.Add(command);
 }
 
+CliAliases.Apply(root);
 var parse = root.Parse(args);
 CliErrors.Verbose = parse.GetValue(verbose);
 CliLogging.Level = parse.GetValue(verbosity) is { } level ? CliLogging.Parse(level) : null;
