@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command: prepares the native runtime if needed, runs every test project of the
-# solution, then checks that the NuGet package works in a fresh application.
+# solution, runs the samples, then checks the NuGet packages and the t2l tool in a fresh folder (eng/verify-package.sh).
 # Prints a closing line "tests: N passed, N failed, N skipped".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +19,9 @@ dotnet test Text2Lora.sln -c Release -p:UseSharedCompilation=false 2>&1 | tee "$
 read -r passed failed skipped < <(sed -nE 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/p' "$log" \
   | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 
+if [ "$status" -eq 0 ]; then
+  bash eng/run-samples.sh || status=$?
+fi
 if [ "$status" -eq 0 ]; then
   bash eng/verify-package.sh || status=$?
 fi

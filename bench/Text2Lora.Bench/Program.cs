@@ -3,10 +3,11 @@ using System.Globalization;
 using Text2Lora.Bench;
 
 // One command each (see docs/benchmarks.md):
-//   Text2Lora.Bench model   fp32 prefill/decode table, then peak RSS of loading a ~100M bf16 checkpoint
-//   Text2Lora.Bench bf16    peak RSS of loading a 1.1B bf16 checkpoint (written sharded to the temp folder, 2.2 GB
-//                           of disk) in a fresh process and its bf16 decode speed; fp32 vs bf16 decode on a small model
-// `rss <dir> <decode tokens>` is the child mode that measures one load in a fresh process.
+//   Text2Lora.Bench model          fp32 prefill/decode table, then peak RSS of loading a ~100M bf16 checkpoint
+//   Text2Lora.Bench bf16           peak RSS of loading a 1.1B bf16 checkpoint (written sharded to the temp folder, 2.2 GB
+//                                  of disk) in a fresh process and its bf16 decode speed; fp32 vs bf16 decode on a small model
+//   Text2Lora.Bench first-request  the first request of a hosted app with and without WarmUp()
+// Child modes: `rss <dir> <decode tokens>` measures one load in a fresh process; `first-request-child on|off`.
 var mode = args.Length > 0 ? args[0] : "model";
 switch (mode)
 {
@@ -27,8 +28,14 @@ switch (mode)
     case "rss":
         LoadMemoryBenchmark.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
         return 0;
+    case "first-request":
+        FirstRequestBenchmark.Run(RunChildCaptured, rounds: 3);
+        return 0;
+    case "first-request-child":
+        await FirstRequestBenchmark.RunChildAsync(args[1] == "on");
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Text2Lora.Bench [model|bf16]");
+        Console.Error.WriteLine("usage: Text2Lora.Bench [model | bf16 | first-request]");
         return 2;
 }
 
@@ -44,11 +51,16 @@ static void InChild(string checkpoint, int decodeTokens)
     }
 }
 
-static void RunChild(string childMode)
+static void RunChild(string childMode) => RunChildProcess(childMode, capture: false);
+
+static string RunChildCaptured(string childMode) => RunChildProcess(childMode, capture: true);
+
+static string RunChildProcess(string childMode, bool capture)
 {
     var start = new ProcessStartInfo(Environment.ProcessPath!, string.Create(CultureInfo.InvariantCulture, $"\"{typeof(ModelBenchmark).Assembly.Location}\" {childMode}"))
     {
         UseShellExecute = false,
+        RedirectStandardOutput = capture,
     };
     if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) != "dotnet")
     {
@@ -56,5 +68,7 @@ static void RunChild(string childMode)
     }
 
     using var process = Process.Start(start)!;
+    var output = capture ? process.StandardOutput.ReadToEnd() : "";
     process.WaitForExit();
+    return output;
 }

@@ -27,10 +27,11 @@ var configuration = new ConfigurationBuilder()
 
 var services = new ServiceCollection()
     .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true))
-    .AddText2Lora(configuration.GetSection(Text2LoraOptions.SectionName));
+    .AddText2Lora(configuration.GetSection(Text2LoraOptions.SectionName))
+    .Services;
 
 await using var provider = services.BuildServiceProvider();
-provider.GetRequiredService<IStartupValidator>().Validate(); // what a host does at start: bad options fail here
+await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(); // what a host does at start: bad options fail here
 
 var generator = provider.GetRequiredService<ILoraGenerator>();
 using var adapter = await generator.FromDescriptionAsync(args[1]);

@@ -2,20 +2,41 @@ using Microsoft.Extensions.Logging;
 
 namespace Text2Lora.Cli.Commands;
 
-/// <summary>The CLI's logger factory: console, information level (T2L_LOG_LEVEL overrides, e.g. Debug).</summary>
+/// <summary>
+/// The CLI's logger factory: single-line console logs on <b>stderr</b> (stdout stays the command's output), at
+/// <see cref="Level"/> (<c>-v/--verbosity</c>), else <c>T2L_LOG_LEVEL</c>, else information.
+/// </summary>
 internal static class CliLogging
 {
+    /// <summary>The <c>--verbosity</c> values, lower case, least to most.</summary>
+    public static readonly string[] Verbosities = ["quiet", "error", "warning", "information", "debug", "trace"];
+
+    /// <summary>The level <c>-v/--verbosity</c> asked for (null: not given).</summary>
+    public static LogLevel? Level { get; set; }
+
+    /// <summary>Maps a <see cref="Verbosities"/> value to its log level.</summary>
+    public static LogLevel Parse(string verbosity) => verbosity switch
+    {
+        "quiet" => LogLevel.None,
+        "error" => LogLevel.Error,
+        "warning" => LogLevel.Warning,
+        "debug" => LogLevel.Debug,
+        "trace" => LogLevel.Trace,
+        _ => LogLevel.Information,
+    };
+
     public static ILoggerFactory CreateFactory()
     {
-        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("T2L_LOG_LEVEL"), ignoreCase: true, out var parsed)
+        var level = Level ?? (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("T2L_LOG_LEVEL"), ignoreCase: true, out var parsed)
             ? parsed
-            : LogLevel.Information;
+            : LogLevel.Information);
         return LoggerFactory.Create(builder => builder
             .SetMinimumLevel(level)
             .AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
                 o.TimestampFormat = "HH:mm:ss ";
-            }));
+            })
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
     }
 }

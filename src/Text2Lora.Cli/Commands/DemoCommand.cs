@@ -33,7 +33,7 @@ internal static class DemoCommand
     /// <summary>The files of a saved adapter (<see cref="PeftAdapterFolder"/>): a folder holding only these may be overwritten.</summary>
     private static readonly HashSet<string> AdapterFiles = new(StringComparer.Ordinal) { "adapter_config.json", "adapter_model.safetensors", "task_desc.txt" };
 
-    /// <summary>The committed model folders, relative to the repository root.</summary>
+    /// <summary>The committed model folders, relative to the repository root (and to the installed tool's folder).</summary>
     internal const string DefaultModel = "models/t2l-tiny-base", DefaultHypernetwork = "models/t2l-tiny-recon";
 
     public static Command Create(IHypernetworkLoader loader)
@@ -52,7 +52,7 @@ internal static class DemoCommand
         var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
+            var console = CliConsole.For(parse.InvocationConfiguration.Output);
             return CliErrors.RunAsync(async () =>
             {
                 var settings = compute.Read(parse);
@@ -154,6 +154,13 @@ internal static class DemoCommand
             }
         }
 
-        throw new CliUsageException($"Cannot find the committed '{relative}' (no Text2Lora.sln above the current folder or the tool); pass {option} DIR.");
+        // An installed tool carries the committed models next to itself (Text2Lora.Cli.csproj packs them).
+        var shipped = Path.Combine(AppContext.BaseDirectory, relative);
+        if (Directory.Exists(shipped))
+        {
+            return shipped;
+        }
+
+        throw new CliUsageException($"Cannot find the committed '{relative}' (no Text2Lora.sln above the current folder or the tool, and none shipped beside the tool); pass {option} DIR.");
     }
 }

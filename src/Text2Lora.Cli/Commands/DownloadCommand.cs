@@ -12,7 +12,7 @@ internal static class DownloadCommand
     public static Command Create()
     {
         var reference = new Argument<string>("REFERENCE") { Description = "Hub reference org/name[@revision][:subfolder]." };
-        var kind = new Option<ModelFileKind>("--kind") { Description = "Which files: BaseModel (default), ModelConfig, Hypernetwork, Encoder, Adapter or All.", DefaultValueFactory = _ => ModelFileKind.BaseModel };
+        var kind = new Option<ModelFileKind>("--kind") { Description = "Which files: basemodel (default), modelconfig, hypernetwork, encoder, adapter or all (any case).", HelpName = "basemodel|modelconfig|hypernetwork|encoder|adapter|all", DefaultValueFactory = _ => ModelFileKind.BaseModel };
         var include = new Option<string[]>("--include") { Description = "Glob pattern (relative to the subfolder) restricting the files; repeatable.", AllowMultipleArgumentsPerToken = false };
         var command = new Command("download", "Download a model from the Hugging Face hub into the shared cache and print its folder.") { reference, kind, include };
         command.SetAction((parse, cancellationToken) =>

@@ -31,7 +31,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "Benchmark JSONL file, or a task folder (test.jsonl + optional metadata.yaml) for 'tasks'.", Required = true };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items." };
         var output = new Option<FileInfo?>("--output") { Description = "Per-item results (JSONL); the summary goes next to it as .summary.json. Default: <benchmark>-results.jsonl." };
-        var format = new Option<BenchmarkPromptFormat>("--prompt-format") { Description = "t2l (the T2L reference's chat templates) or harness (lm-evaluation-harness cloze prompts).", DefaultValueFactory = _ => BenchmarkPromptFormat.T2l };
+        var format = new Option<BenchmarkPromptFormat>("--prompt-format") { Description = "t2l (the T2L reference's chat templates) or harness (lm-evaluation-harness cloze prompts).", HelpName = "t2l|harness", DefaultValueFactory = _ => BenchmarkPromptFormat.T2l };
         var scoring = new Option<ScoringMethod>("--scoring") { Description = "Multiple choice by loglikelihood or by generation (T2L format only).", DefaultValueFactory = _ => ScoringMethod.LogLikelihood };
         var normalization = new Option<string>("--normalization") { Description = "Primary log-likelihood metric: none (acc), token (acc_per_token) or char (acc_norm).", DefaultValueFactory = _ => "none" };
         normalization.AcceptOnlyFromAmong("none", "token", "char");
@@ -96,7 +96,7 @@ internal static class EvalCommand
         var model = await createModel(request.Model, cancellationToken).ConfigureAwait(false);
         try
         {
-            var report = await new BenchmarkEvaluator(model).EvaluateAsync(benchmark.Name, items, request.Options, null, cancellationToken).ConfigureAwait(false);
+            var report = await new BenchmarkEvaluator(model).EvaluateAsync(benchmark.Name, items, request.Options, new EvalProgressLines(Console.Error), cancellationToken).ConfigureAwait(false);
             ResultFiles.WriteItems(outputPath, report.Items);
             ResultFiles.WriteSummary(SummaryPath(outputPath), report.Summary);
 

@@ -25,7 +25,7 @@ internal static class ModelFolders
             return Path.GetFullPath(value);
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = CliConsole.For(Console.Error);
         var deferred = new DeferredLogger();
         var resolver = new HubModelResolver(HubOptions.FromEnvironment(), deferred);
         string folder;

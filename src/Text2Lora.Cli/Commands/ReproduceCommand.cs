@@ -19,7 +19,8 @@ internal static class ReproduceCommand
         var output = new Option<DirectoryInfo?>("--output") { Description = "Output folder (overrides outputDirectory)." };
         var resume = new Option<bool>("--resume") { Description = "Skip finished stages of the output folder and continue an interrupted one." };
         var noPublish = new Option<bool>("--no-publish") { Description = "Write results only into the output folder: leave resultsFile and the published models untouched." };
-        var command = new Command("reproduce", "Reproduce T2L at small scale: train the tiny base, LoRAs and hypernetworks, evaluate, write the results table.")
+        var command = new Command("reproduce", "Reproduce T2L at small scale: train the tiny base, LoRAs and hypernetworks, evaluate, write the results table. " +
+            "Needs a clone of the Text2Lora repository (its configs/reproduce/pipeline.json and data/task-suite, not shipped with the tool): run it from the clone's root; about 30 minutes on 2 CPU cores.")
         {
             config, output, resume, noPublish,
         };

@@ -28,7 +28,7 @@ internal static class TrainCommand
 
     public static Command Create(params Func<Command>[] kinds)
     {
-        var command = new Command("train", "Train a T2L hypernetwork (sft, recon) or a plain LoRA (lora).");
+        var command = new Command("train", "Train a T2L hypernetwork (sft, recon), a plain LoRA (lora) or the tiny base model (base).");
         foreach (var kind in kinds)
         {
             command.Subcommands.Add(kind());

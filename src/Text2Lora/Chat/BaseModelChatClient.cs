@@ -57,7 +57,10 @@ public sealed class BaseModelChatClient : IChatClient
         return new BaseModelChatClient(model, tokenizer, template, Path.GetFileName(Path.TrimEndingDirectorySeparator(modelDirectory)), model);
     }
 
-    /// <summary>The LoRA adapter applied to every following call (null: the base model). The caller owns it.</summary>
+    /// <summary>
+    /// The LoRA adapter applied to every following call that does not carry its own
+    /// (<see cref="Text2LoraChatOptions.WithAdapter"/>); null: the base model. The caller owns it.
+    /// </summary>
     public LoraAdapter? Adapter { get; set; }
 
     /// <summary>Whether the model has a chat template (otherwise messages are used as plain text).</summary>
@@ -68,7 +71,7 @@ public sealed class BaseModelChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (prompt, settings, stops) = Prepare(messages, options);
-        var adapter = Adapter;
+        var adapter = options.GetAdapter() ?? Adapter;
         return Task.Run(
             () =>
             {
@@ -94,7 +97,7 @@ public sealed class BaseModelChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var (prompt, settings, stops) = Prepare(messages, options);
-        var adapter = Adapter;
+        var adapter = options.GetAdapter() ?? Adapter;
         var responseId = NewId();
         var createdAt = DateTimeOffset.UtcNow;
         var deltas = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });

@@ -138,9 +138,11 @@ public sealed class Text2LoraBuilder
     /// builder created (not the instances passed in).
     /// </summary>
     /// <exception cref="OptionsValidationException">A setting is invalid; the message names it.</exception>
+    /// <exception cref="Runtime.NativeBackendUnavailableException">No TorchSharp backend package is deployed with the application; the message names the one to add.</exception>
     public LoraGenerator Build()
     {
         Validate();
+        Runtime.TorchRuntime.EnsureAvailable(); // a missing backend package: the typed error naming it, before any native call
         var owned = new List<IDisposable>();
         try
         {

@@ -152,13 +152,21 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>libtorch's own library, which every backend package (CPU or CUDA) deploys beside the shim.</summary>
+    private static readonly string[] LibTorchNames = ["libtorch_cpu.so", "torch_cpu.dll", "libtorch_cpu.dylib"];
+
+    /// <summary>Whether libtorch lies next to the shim at <paramref name="shimPath"/>.</summary>
+    internal static bool LibTorchBeside(string shimPath) =>
+        LibTorchNames.Any(name => File.Exists(Path.Combine(Path.GetDirectoryName(shimPath)!, name)));
+
     /// <summary>Turns what the probe found into an actionable exception.</summary>
     internal static NativeBackendUnavailableException Diagnose(NativeLibraryProbe probe, Exception? failure)
     {
-        if (probe.ShimPath is null)
+        // The managed TorchSharp package ships the shim (libLibTorchSharp) itself; libtorch comes only with a backend package.
+        if (probe.ShimPath is null || !LibTorchBeside(probe.ShimPath))
         {
             return new NativeBackendUnavailableException(
-                "TorchSharp's native backend is not deployed with this application (libLibTorchSharp was not found next to it). " +
+                "TorchSharp's native backend is not deployed with this application (libtorch was not found next to TorchSharp's native shim). " +
                 $"Reference a backend package version {TorchSharpVersion} in the application project: '{CpuPackage}' for CPU, " +
                 $"'{CudaLinuxPackage}' or '{CudaWindowsPackage}' for CUDA.",
                 NativeBackendProblem.BackendPackageMissing,

@@ -62,6 +62,7 @@ public sealed class LogitsCommandTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        // stderr (logs, progress) first: the command's own output (stdout) then ends the text, as a user reading stdout sees it.
+        return (process.ExitCode, stderr.Result + stdout.Result);
     }
 }

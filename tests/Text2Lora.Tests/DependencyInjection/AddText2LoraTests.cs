@@ -27,7 +27,7 @@ public sealed class AddText2LoraTests : IDisposable
         _baseModel.Dispose();
     }
 
-    private static void ValidateOnStart(IServiceProvider provider) => provider.GetRequiredService<IStartupValidator>().Validate();
+    private static void ValidateOnStart(IServiceProvider provider) => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     [Fact]
     public void Configuration_section_binds_and_registers_singletons()

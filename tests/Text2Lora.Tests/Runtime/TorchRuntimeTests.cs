@@ -39,6 +39,19 @@ public sealed class TorchRuntimeTests
     }
 
     [Fact]
+    public void Shim_without_libtorch_is_a_missing_backend_package()
+    {
+        // What an app referencing only TorchSharp (no backend package) deploys: the shim from the managed package, no libtorch.
+        using var deployment = new TempDirectory();
+        File.WriteAllText(deployment.File("libLibTorchSharp.so"), "not an ELF file");
+
+        var ex = TorchRuntime.Diagnose(NativeLibraryProbe.Probe([deployment.Path], cppRuntimePath: null), failure: null);
+
+        Assert.Equal(NativeBackendProblem.BackendPackageMissing, ex.Problem);
+        Assert.Contains("TorchSharp-cpu", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Old_cpp_runtime_is_diagnosed_with_the_symbol_and_the_fix()
     {
         if (!OperatingSystem.IsLinux())
@@ -49,6 +62,7 @@ public sealed class TorchRuntimeTests
         // A deployment with a shim that will not load, beside a C++ runtime that stops at GCC 12's GLIBCXX_3.4.30.
         using var deployment = new TempDirectory();
         File.WriteAllText(deployment.File("libLibTorchSharp.so"), "not an ELF file");
+        File.WriteAllText(deployment.File("libtorch_cpu.so"), "libtorch, as a backend package deploys it");
         var oldRuntime = deployment.File("libstdc++.so.6");
         File.WriteAllText(oldRuntime, "GLIBCXX_3.4.29\0GLIBCXX_3.4.30\0");
 
@@ -66,6 +80,7 @@ public sealed class TorchRuntimeTests
     {
         using var deployment = new TempDirectory();
         File.WriteAllText(deployment.File("libLibTorchSharp.so"), "not an ELF file");
+        File.WriteAllText(deployment.File("libtorch_cpu.so"), "libtorch, as a backend package deploys it");
         var runtime = deployment.File("libstdc++.so.6");
         File.WriteAllText(runtime, "GLIBCXX_3.4.31\0GLIBCXX_3.4.32\0");
 
