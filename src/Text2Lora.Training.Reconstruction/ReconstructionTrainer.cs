@@ -65,7 +65,7 @@ public sealed class ReconstructionTrainer : TrainerBase<ReconstructionTrainerOpt
 
                 return (task, TaskFolderReader.ReadDescriptions(Path.Combine(folder, TaskFolderReader.MetadataFileName)));
             }).ToList();
-            var device = Options.Loop.TrainingDevice;
+            var device = TrainingDevice;
             var modelShapes = LlamaFamilyConfig.Load(ConfigPaths.LocalModelFolder(Options.BaseModelDirectory, ModelFileKind.ModelConfig, cancellationToken)).LoraTargets();
             var library = Own(AdapterLibrary.Load(Options.AdaptersDirectory, Options.Tasks, modelShapes));
             var multiTask = Options.MultiTaskLoraDirectory is { } mtFolder ? Own(library.LoadMatching(mtFolder, modelShapes)) : null;

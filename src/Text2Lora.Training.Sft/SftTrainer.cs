@@ -49,7 +49,7 @@ public sealed class SftTrainer : TrainerBase<SftTrainerOptions>
     /// </summary>
     internal SftObjective CreateObjective(CancellationToken cancellationToken)
     {
-        var device = Options.Loop.TrainingDevice;
+        var device = TrainingDevice;
         var baseModel = LoadedBaseModel.Load(Options.BaseModel, device);
         try
         {

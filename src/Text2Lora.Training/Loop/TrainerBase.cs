@@ -42,6 +42,9 @@ public abstract class TrainerBase<TOptions> : ITrainer
     /// <summary>The loop's logger.</summary>
     protected virtual ILogger LoopLogger => Logger;
 
+    /// <summary>Where the run computes: the loop options' <c>device</c>, parsed (validated with the options).</summary>
+    protected TorchSharp.torch.Device TrainingDevice => LoopOptions.TrainingDevice;
+
     /// <inheritdoc />
     public async Task<TrainingResult> TrainAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -49,7 +52,7 @@ public abstract class TrainerBase<TOptions> : ITrainer
         try
         {
             // CUDA must initialise before any other libtorch work (TorchSharp #1198); a missing backend fails here with its package name.
-            TorchRuntime.EnsureAvailable(LoopOptions.TrainingDevice);
+            TorchRuntime.EnsureAvailable(TrainingDevice);
             var objective = BuildObjective(owned, cancellationToken);
             using (objective as IDisposable)
             {

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Serialization;
 using Text2Lora.Runtime;
 using TorchSharp;
 
@@ -66,9 +65,8 @@ public sealed class TrainingLoopOptions : IValidatableObject
     /// </summary>
     public string Device { get; set; } = ComputeDevice.Cpu;
 
-    /// <summary><see cref="Device"/> parsed (derived; not a config field).</summary>
-    [JsonIgnore]
-    public torch.Device TrainingDevice => ComputeDevice.Parse(Device);
+    /// <summary><see cref="Device"/> parsed.</summary>
+    internal torch.Device TrainingDevice => ComputeDevice.Parse(Device);
 
     /// <summary>Continue from the output folder's checkpoint instead of starting over.</summary>
     public bool Resume { get; set; }

@@ -30,7 +30,7 @@ public sealed class LoraTrainer : TrainerBase<LoraTrainerOptions>
     /// <exception cref="TaskDataFormatException">A task folder or file is missing or malformed (nothing is written then).</exception>
     protected override ITrainingObjective BuildObjective(ICollection<IDisposable> owned, CancellationToken cancellationToken)
     {
-        var baseModel = LoadedBaseModel.Load(Options.BaseModel, Options.Loop.TrainingDevice);
+        var baseModel = LoadedBaseModel.Load(Options.BaseModel, TrainingDevice);
         owned.Add(baseModel);
         var data = TaskDataset.Load(Options.Data, baseModel.Formatter);
         return CreateObjective(baseModel, data);

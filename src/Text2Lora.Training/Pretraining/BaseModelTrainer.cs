@@ -41,7 +41,7 @@ public sealed class BaseModelTrainer : TrainerBase<BaseModelPretrainingOptions>
         var taskNames = Options.Tasks.Count > 0 ? Options.Tasks : TaskSuiteManifest.Read(Options.TaskSuiteDirectory).Train;
         var tasks = TaskFolderReader.ReadTasks(Options.TaskSuiteDirectory, taskNames);
         var config = Options.Model.ToConfig(tokenizer.VocabularySize, tokenizer.BosTokenId, tokenizer.EosTokenIds, tokenizer.PadTokenId ?? 0);
-        var model = LlamaFamilyModel.CreateRandom(config, Options.Loop.Seed, Options.Model.InitializerRange, new ModelLoadOptions { Device = Options.Loop.TrainingDevice });
+        var model = LlamaFamilyModel.CreateRandom(config, Options.Loop.Seed, Options.Model.InitializerRange, new ModelLoadOptions { Device = TrainingDevice });
         owned.Add(model);
         model.SetWeightsTrainable(true);
         var objective = new BaseModelPretrainingObjective(model, tokenizer, tasks, Options);
