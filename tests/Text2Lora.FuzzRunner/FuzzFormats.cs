@@ -34,6 +34,7 @@ internal static class FuzzFormats
         new("tokenizer-config", "stories260k", [("tokenizer_config.json", Mutators.Json)], ReadTokenizer),
         new("task-folder", "task", [("metadata.yaml", Mutators.Yaml), ("train.jsonl", Mutators.JsonLines), ("test.jsonl", Mutators.JsonLines)], ReadTask),
         new("trainer-config", "trainer", [("sft-tiny.json", Mutators.Json)], ReadTrainerConfig),
+        new("gte-vocab", "gte", [("vocab.txt", Mutators.Lines)], ReadGte),
         new("benchmark-jsonl", "bench", [("arc_easy.jsonl", Mutators.JsonLines), ("boolq.jsonl", Mutators.JsonLines), ("gsm8k.jsonl", Mutators.JsonLines), ("hellaswag.jsonl", Mutators.JsonLines)], ReadBenchmarks),
     ];
 
@@ -121,6 +122,20 @@ internal static class FuzzFormats
         var ids = tokenizer.Encode("Hello world! 123 café\nonce upon a time");
         Require(ids.All(id => id >= 0 && id < tokenizer.VocabularySize), "an encoded id lies outside the vocabulary");
         _ = tokenizer.Decode(ids);
+    }
+
+    /// <summary>
+    /// An accepted gte folder must give ids inside the model's embedding table for every vocabulary entry and embed text
+    /// to finite [1, hidden] rows.
+    /// </summary>
+    private static void ReadGte(string folder)
+    {
+        using var encoder = Text2Lora.Encoders.GteTaskEncoder.Load(folder);
+        var vocabulary = File.ReadAllText(Path.Combine(folder, "vocab.txt")).Split('\n');
+        var ids = encoder.Tokenize(string.Join(' ', vocabulary.Take(400)) + " Hello world! 123 café\nonce upon a time");
+        Require(ids.All(id => id >= 0 && id < encoder.Model.Config.VocabSize), "an encoded id lies outside the model's vocabulary");
+        using var embedding = encoder.Encode(["Hello world! 123 café\nonce upon a time", string.Join(' ', vocabulary.Take(400))]);
+        Require(embedding.shape.SequenceEqual(new long[] { 2, encoder.EmbeddingSize }) && embedding.isfinite().all().item<bool>(), "embedding shape or values wrong");
     }
 
     private static void ReadTask(string folder)
