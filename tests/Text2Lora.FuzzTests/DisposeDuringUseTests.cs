@@ -19,7 +19,7 @@ public sealed class DisposeDuringUseTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Targets))]
-    public void Calls_succeed_or_throw_ObjectDisposedException_never_crash(string target)
+    public async Task Calls_succeed_or_throw_ObjectDisposedException_never_crash(string target)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -33,17 +33,23 @@ public sealed class DisposeDuringUseTests(ITestOutputHelper output)
         }
 
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        var stdoutTask = process.StandardOutput.ReadToEndAsync();
+        var stderrTask = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"hammer {target} did not finish in 5 minutes (a Dispose that never returns?)\n{stdout.Result}");
+            Assert.Fail($"hammer {target} did not finish in 5 minutes (a Dispose that never returns?)");
         }
 
-        output.WriteLine(stdout.Result + stderr.Result);
-        Assert.True(process.ExitCode == 0, $"hammer {target} exited with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
+        var (stdout, stderr) = (await stdoutTask, await stderrTask);
+        output.WriteLine(stdout + stderr);
+        Assert.True(process.ExitCode == 0, $"hammer {target} exited with {process.ExitCode}:\n{stdout}\n{stderr}");
         // Every thread ends on exactly one ObjectDisposedException per round, and nothing else was thrown.
-        Assert.Contains($"ObjectDisposedException {Rounds * Threads}, other 0", stdout.Result, StringComparison.Ordinal);
+        Assert.Contains($"ObjectDisposedException {Rounds * Threads}, other 0", stdout, StringComparison.Ordinal);
     }
 }
