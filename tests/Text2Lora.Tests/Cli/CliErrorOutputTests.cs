@@ -14,7 +14,8 @@ public sealed class CliErrorOutputTests
 {
     private static string Config(string name) => Path.Combine(Training.Trainers.TrainerFixtures.RepoRoot, "configs", name);
 
-    private static (int Code, string Out, string Error) Run(params string[] args)
+    /// <summary>Runs the CLI in process with the console captured (stdout, stderr).</summary>
+    internal static (int Code, string Out, string Error) Run(params string[] args)
     {
         var root = new RootCommand();
         foreach (var command in CommandCatalog.All())

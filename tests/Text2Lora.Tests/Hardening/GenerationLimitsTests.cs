@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Text2Lora.Abstractions;
 using Text2Lora.Cli.Commands;
 using Text2Lora.IO.Safetensors;
@@ -84,30 +83,7 @@ public sealed class GenerationLimitsTests
         Assert.Single(cut.Sequences[0].TokenIds); // one position was left for new tokens
     }
 
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var root = new RootCommand();
-        foreach (var command in CommandCatalog.All())
-        {
-            root.Subcommands.Add(command);
-        }
-
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var code = root.Parse(args).Invoke();
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int Code, string Out, string Error) Run(params string[] args) => Cli.CliErrorOutputTests.Run(args);
 
     [Fact]
     public void Run_with_a_1_MB_prompt_is_a_one_line_input_error_and_with_truncate_prompt_completes()
