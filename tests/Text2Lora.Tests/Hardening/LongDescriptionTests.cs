@@ -116,4 +116,14 @@ public sealed class LongDescriptionTests
         using var written = PeftAdapterFolder.Load(work.File("out"));
         Assert.NotEmpty(written.Modules);
     }
+
+    [Fact]
+    public void A_100000_character_word_without_spaces_is_embedded_as_its_one_unknown_token()
+    {
+        // BERT's WordPiece maps a word over 100 characters to [UNK]: the whole description is [CLS] [UNK] [SEP].
+        using var encoder = new MiniLmTaskEncoder();
+        using var huge = encoder.Encode([new string('a', HugeLength)]);
+        using var unknown = encoder.Encode([new string('a', 101)]);
+        AssertSameRows(unknown, huge);
+    }
 }
