@@ -34,9 +34,10 @@ public sealed record TaskSuiteManifest(IReadOnlyList<string> Train, IReadOnlyLis
         {
             throw new TaskDataFormatException(path, $"corrupt YAML: {ex.Message}", (int)ex.Start.Line, ex);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            // YamlDotNet's node model reports a key given twice in one mapping this way.
+            // YamlDotNet's node model reports a key given twice in one mapping as ArgumentException, and some damaged
+            // documents as InvalidOperationException ("not valid due to the current state"; fuzzing, task-folder seed 13).
             throw new TaskDataFormatException(path, $"corrupt YAML: {ex.Message}", null, ex);
         }
 

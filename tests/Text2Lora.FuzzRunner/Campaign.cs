@@ -25,6 +25,9 @@ internal sealed record CampaignResult(string Format, int Seed, int Cases, IReadO
 /// </summary>
 internal static class Campaign
 {
+    /// <summary>Cases between two progress lines in the log.</summary>
+    private const int ProgressEvery = 500;
+
     public static CampaignResult Run(string format, int seed, int cases, CampaignLimits limits, TextWriter? log = null)
     {
         var counts = Enum.GetValues<Outcome>().ToDictionary(o => o, _ => 0);
@@ -112,6 +115,12 @@ internal static class Campaign
                     current = int.Parse(parts[1], CultureInfo.InvariantCulture) + 1;
                     inCase = false;
                     firstCase = false;
+                    if (current % ProgressEvery == 0)
+                    {
+                        // A campaign stopped early still leaves its figures so far.
+                        log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"progress {format} seed {seed}: {counts.Values.Sum()} cases, {string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}"))}"));
+                    }
                 }
 
                 continue;

@@ -40,7 +40,8 @@ internal static class CaseWorker
         }
 
         // One generator per (seed, case): any case can be rebuilt alone.
-        var random = new Random(HashCode.Combine(seed, index, format.Name.Length) ^ (seed * 1_000_003 + index));
+        // (HashCode.Combine is randomized per process, so it must not take part: repro and campaign must agree.)
+        var random = new Random(unchecked((seed * 1_000_003) + (index * 7_919) + format.Name.Length));
         var (target, mutate) = format.Targets[random.Next(format.Targets.Count)];
         var path = Path.Combine(caseDirectory, target);
         File.WriteAllBytes(path, mutate(random, File.ReadAllBytes(path)));

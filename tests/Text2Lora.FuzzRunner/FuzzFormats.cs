@@ -34,6 +34,7 @@ internal static class FuzzFormats
         new("tokenizer-config", "stories260k", [("tokenizer_config.json", Mutators.Json)], ReadTokenizer),
         new("task-folder", "task", [("metadata.yaml", Mutators.Yaml), ("train.jsonl", Mutators.JsonLines), ("test.jsonl", Mutators.JsonLines)], ReadTask),
         new("trainer-config", "trainer", [("sft-tiny.json", Mutators.Json)], ReadTrainerConfig),
+        new("gte-vocab", "gte", [("vocab.txt", Mutators.Lines)], ReadGte),
         new("benchmark-jsonl", "bench", [("arc_easy.jsonl", Mutators.JsonLines), ("boolq.jsonl", Mutators.JsonLines), ("gsm8k.jsonl", Mutators.JsonLines), ("hellaswag.jsonl", Mutators.JsonLines)], ReadBenchmarks),
     ];
 
@@ -121,6 +122,24 @@ internal static class FuzzFormats
         var ids = tokenizer.Encode("Hello world! 123 café\nonce upon a time");
         Require(ids.All(id => id >= 0 && id < tokenizer.VocabularySize), "an encoded id lies outside the vocabulary");
         _ = tokenizer.Decode(ids);
+    }
+
+    /// <summary>
+    /// An accepted gte vocabulary must give ids inside the model's embedding table (config.json <c>vocab_size</c>) for
+    /// every entry and for ordinary text. The tokenizer is read as <c>GteTaskEncoder.Load</c> reads it, without the
+    /// model (the embedding lookup is then in range by construction).
+    /// </summary>
+    private static void ReadGte(string folder)
+    {
+        var config = Text2Lora.Models.Gte.GteConfig.Load(folder);
+        var tokenizer = WordPieceTextTokenizer.Load(folder, config.MaxPositionEmbeddings, config.VocabSize);
+        var vocabulary = File.ReadAllText(Path.Combine(folder, "vocab.txt")).Split('\n');
+        foreach (var text in vocabulary.Chunk(64).Select(chunk => string.Join(' ', chunk)).Append("Hello world! 123 café\nonce upon a time"))
+        {
+            var ids = tokenizer.Encode(text);
+            Require(ids.All(id => id >= 0 && id < config.VocabSize), "an encoded id lies outside the model's vocabulary");
+            Require(ids[0] == tokenizer.ClsTokenId && ids[^1] == tokenizer.SepTokenId && ids.Count <= tokenizer.MaxLength, "encoding not [CLS] … [SEP] within the length limit");
+        }
     }
 
     private static void ReadTask(string folder)

@@ -420,4 +420,52 @@ internal static class Mutators
 
         return output.ToArray();
     }
+
+    /// <summary>
+    /// A one-entry-per-line file (gte's <c>vocab.txt</c>): lines removed, duplicated, swapped, emptied, given special-token
+    /// names, long or odd text (spaces, CR, NUL, lone surrogates written as UTF-8 replacement), runs of new lines appended
+    /// (pushing ids past the model's vocabulary), the file truncated; byte damage one time in five.
+    /// </summary>
+    public static byte[] Lines(Random random, byte[] data)
+    {
+        if (random.Next(5) == 0)
+        {
+            return Bytes(random, data);
+        }
+
+        var lines = Encoding.UTF8.GetString(data).Split('\n').ToList();
+        string[] odd = ["", " ", "[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]", "##", "##a", "a b", "\r", "\0", "\t##x", "\uFFFD", new string('x', 5000), "the"];
+        var count = random.Next(1, 4);
+        for (var i = 0; i < count && lines.Count > 0; i++)
+        {
+            var at = random.Next(lines.Count);
+            switch (random.Next(7))
+            {
+                case 0:
+                    lines.RemoveAt(at);
+                    break;
+                case 1:
+                    lines.Insert(at, lines[random.Next(lines.Count)]);
+                    break;
+                case 2:
+                    var other = random.Next(lines.Count);
+                    (lines[at], lines[other]) = (lines[other], lines[at]);
+                    break;
+                case 3:
+                    lines[at] = odd[random.Next(odd.Length)];
+                    break;
+                case 4:
+                    lines.AddRange(Enumerable.Range(0, random.Next(1, 200)).Select(k => $"extra{k}"));
+                    break;
+                case 5:
+                    lines.RemoveRange(at, lines.Count - at);
+                    break;
+                default:
+                    lines[at] += "\r";
+                    break;
+            }
+        }
+
+        return Encoding.UTF8.GetBytes(string.Join('\n', lines));
+    }
 }

@@ -5,6 +5,7 @@ using Text2Lora.FuzzRunner;
 //   campaign [--format NAME|all] [--cases N] [--seed S] [--report FILE]   parent: runs cases in worker processes
 //   worker --format NAME --seed S --from I --to J --work DIR             child: runs cases [I, J), one line per case
 //   repro --format NAME --seed S --case I --out DIR                      writes one case's files (for regression tests)
+//   hammer --target generator|minilm|gte|model [--rounds R] [--threads T] [--seed S]   dispose-during-use trials
 //   list                                                                 the format names
 var options = ParseOptions(args.Skip(1).ToArray());
 string Option(string name, string fallback) => options.GetValueOrDefault(name, fallback);
@@ -23,6 +24,8 @@ switch (args.FirstOrDefault())
         Console.WriteLine($"wrote {Option("out", "fuzz-case")} (mutated {target})");
         return 0;
     }
+    case "hammer":
+        return Hammer.Run(Option("target", ""), IntOption("rounds", 5), IntOption("threads", 4), IntOption("seed", 1));
     case "list":
         Console.WriteLine(string.Join('\n', FuzzFormats.All.Select(f => f.Name)));
         return 0;

@@ -28,6 +28,7 @@ public sealed class FixedCampaignTests(ITestOutputHelper output)
         { "task-folder", 300 },
         { "trainer-config", 150 },
         { "benchmark-jsonl", 300 },
+        { "gte-vocab", 150 },
     };
 
     [Theory]

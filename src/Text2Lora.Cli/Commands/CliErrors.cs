@@ -3,6 +3,7 @@ using Text2Lora.IO;
 using Text2Lora.IO.Hub;
 using Text2Lora.Lora;
 using Text2Lora.Runtime;
+using Text2Lora.TextGeneration;
 
 namespace Text2Lora.Cli.Commands;
 
@@ -78,6 +79,7 @@ internal static class CliErrors
     internal static int Classify(Exception ex) => ex switch
     {
         OperationCanceledException => Cancelled,
+        PromptTooLongException => InputError,
         CliUsageException or ArgumentException or NotSupportedException => UsageError,
         // IOException covers missing files and folders, OutputFolderException, HubException and a non-empty export destination.
         InvalidFileFormatException or UnsupportedAdapterException or IOException or OptionsValidationException or UnauthorizedAccessException => InputError,

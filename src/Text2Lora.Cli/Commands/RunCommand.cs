@@ -10,7 +10,7 @@ using Text2Lora.Tokenization.ChatTemplates;
 namespace Text2Lora.Cli.Commands;
 
 /// <summary>
-/// <c>t2l run --model DIR [--adapter DIR] --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--seed S] [--stop TEXT]...</c>:
+/// <c>t2l run --model DIR [--adapter DIR] --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--seed S] [--truncate-prompt] [--stop TEXT]...</c>:
 /// prints the prompt's completion (streamed as it is decoded, then a newline). Greedy unless a temperature above 0
 /// is given; <c>--chat</c> sends the prompt as a user message through the model's chat template.
 /// </summary>
@@ -25,10 +25,11 @@ internal static class RunCommand
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Most tokens to generate.", DefaultValueFactory = _ => new GenerationOptions().MaxNewTokens };
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature; 0 (default) decodes greedily." };
         var seed = new Option<long?>("--seed") { Description = "Seed of the sampler (with --temperature)." };
+        var truncatePrompt = new Option<bool>("--truncate-prompt") { Description = "Keep the last tokens of a prompt longer than the model's context instead of refusing it (exit code 3)." };
         var stop = new Option<string[]>("--stop") { Description = "Text that ends the completion (not printed); repeatable.", AllowMultipleArgumentsPerToken = false };
         var command = new Command("run", "Complete a prompt with a base model (optionally with a LoRA adapter).")
         {
-            model, adapter, prompt, chat, maxNewTokens, temperature, seed, stop,
+            model, adapter, prompt, chat, maxNewTokens, temperature, seed, truncatePrompt, stop,
         };
         var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -43,7 +44,7 @@ internal static class RunCommand
                         ModelFolders.ResolveOptional(parse.GetValue(adapter), ModelFileKind.Adapter, cancellationToken),
                         parse.GetValue(prompt)!,
                         parse.GetValue(chat),
-                        new GenerationOptions { MaxNewTokens = parse.GetValue(maxNewTokens), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
+                        new GenerationOptions { MaxNewTokens = parse.GetValue(maxNewTokens), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed), TruncatePrompt = parse.GetValue(truncatePrompt) },
                         parse.GetValue(stop) ?? [],
                         settings);
                     return Run(request, writer, cancellationToken);

@@ -8,7 +8,19 @@ internal interface IIncrementalDecoder
 {
     Device Device { get; }
 
-    /// <summary>A cache with room for <paramref name="capacity"/> positions of <paramref name="batch"/> sequences.</summary>
+    /// <summary>
+    /// Marks a whole generation as one call on the model: disposing the model waits for it to end, and a disposed model
+    /// throws <see cref="ObjectDisposedException"/> here. Dispose the result when the generation ends.
+    /// </summary>
+    IDisposable EnterCall();
+
+    /// <summary>The most positions (prompt and generated tokens) a sequence may have: the model's context.</summary>
+    int ContextLength { get; }
+
+    /// <summary>
+    /// A cache with room for <paramref name="capacity"/> positions of <paramref name="batch"/> sequences now; it grows on
+    /// demand up to <see cref="ContextLength"/>.
+    /// </summary>
     KvCache CreateCache(long batch, long capacity);
 
     /// <summary>

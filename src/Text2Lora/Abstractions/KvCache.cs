@@ -3,30 +3,45 @@ using static TorchSharp.torch;
 namespace Text2Lora.Abstractions;
 
 /// <summary>
-/// Preallocated key/value cache for incremental decoding: per layer K and V [N, kv_heads, capacity, head_dim].
+/// Key/value cache for incremental decoding: per layer K and V [N, kv_heads, capacity, head_dim].
 /// New entries are copied into place (no concatenation, so a step costs O(new tokens), not O(prefix));
-/// the capacity doubles if a caller outgrows it.
+/// the capacity starts at what the caller expects to need soon and doubles when outgrown, never past
+/// <see cref="MaxCapacity"/> (the model's context), so a huge token limit costs memory only as tokens are produced.
 /// </summary>
 internal sealed class KvCache : IDisposable
 {
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
 
-    public KvCache(int layers, long batch, long kvHeads, long capacity, long headDim, ScalarType dtype, Device device)
+    /// <param name="layers">Decoder layers.</param>
+    /// <param name="batch">Sequences.</param>
+    /// <param name="kvHeads">Key/value heads.</param>
+    /// <param name="capacity">Positions allocated now (clamped to <paramref name="maxCapacity"/>).</param>
+    /// <param name="headDim">Head size.</param>
+    /// <param name="dtype">Element type.</param>
+    /// <param name="device">Device.</param>
+    /// <param name="maxCapacity">Most positions the cache may ever hold (the model's context); null: unbounded.</param>
+    public KvCache(int layers, long batch, long kvHeads, long capacity, long headDim, ScalarType dtype, Device device, long? maxCapacity = null)
     {
+        MaxCapacity = maxCapacity ?? long.MaxValue;
+        capacity = Math.Max(1, Math.Min(capacity, MaxCapacity));
         _keys = new Tensor[layers];
         _values = new Tensor[layers];
         for (var i = 0; i < layers; i++)
         {
-            _keys[i] = empty([batch, kvHeads, capacity, headDim], dtype, device);
-            _values[i] = empty([batch, kvHeads, capacity, headDim], dtype, device);
+            _keys[i] = empty([batch, kvHeads, capacity, headDim], dtype, device).DetachFromDisposeScope();
+            _values[i] = empty([batch, kvHeads, capacity, headDim], dtype, device).DetachFromDisposeScope();
         }
     }
 
     /// <summary>Tokens stored (the same for every layer once a forward pass completes).</summary>
     public long Length { get; private set; }
 
+    /// <summary>Positions allocated now.</summary>
     public long Capacity => _keys[0].shape[2];
+
+    /// <summary>Most positions the cache may hold.</summary>
+    public long MaxCapacity { get; }
 
     /// <summary>
     /// Stores <paramref name="key"/>/<paramref name="value"/> [N, kv_heads, T, head_dim] of <paramref name="layer"/> after
@@ -38,7 +53,12 @@ internal sealed class KvCache : IDisposable
         var added = key.shape[2];
         if (Length + added > Capacity)
         {
-            Grow(Math.Max(Length + added, Capacity * 2));
+            if (Length + added > MaxCapacity)
+            {
+                throw new InvalidOperationException($"The KV cache holds at most {MaxCapacity} positions (the model's context); {Length + added} were needed.");
+            }
+
+            Grow(Math.Min(Math.Max(Length + added, Capacity * 2), MaxCapacity));
         }
 
         using (var kSlot = _keys[layer].narrow(2, Length, added))
@@ -65,7 +85,8 @@ internal sealed class KvCache : IDisposable
 
     private Tensor Resize(Tensor old, long capacity)
     {
-        var larger = empty([old.shape[0], old.shape[1], capacity, old.shape[3]], old.dtype, old.device);
+        // Grown inside a forward pass: the cache outlives that pass's dispose scope.
+        var larger = empty([old.shape[0], old.shape[1], capacity, old.shape[3]], old.dtype, old.device).DetachFromDisposeScope();
         using (var target = larger.narrow(2, 0, Length))
         using (var source = old.narrow(2, 0, Length))
         {

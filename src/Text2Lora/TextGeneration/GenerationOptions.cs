@@ -3,8 +3,17 @@ namespace Text2Lora.TextGeneration;
 /// <summary>How to decode. Greedy unless <see cref="Temperature"/> is above 0.</summary>
 public sealed record GenerationOptions
 {
-    /// <summary>Maximum new tokens per sequence.</summary>
+    /// <summary>
+    /// Maximum new tokens per sequence. Generation also stops (<see cref="FinishReason.Length"/>) when a sequence
+    /// fills the model's context, so any value is safe: memory grows with the tokens actually produced.
+    /// </summary>
     public int MaxNewTokens { get; init; } = 128;
+
+    /// <summary>
+    /// What to do with a prompt longer than the model's context allows (the context less one position for a new
+    /// token): false (the default) refuses it with <see cref="PromptTooLongException"/>; true keeps its last tokens.
+    /// </summary>
+    public bool TruncatePrompt { get; init; }
 
     /// <summary>Sampling temperature; 0 means greedy (argmax).</summary>
     public double Temperature { get; init; }

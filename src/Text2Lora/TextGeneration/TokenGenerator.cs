@@ -5,12 +5,16 @@ using Text2Lora.Lora;
 namespace Text2Lora.TextGeneration;
 
 /// <summary>
-/// The decoding loop: left-pads the prompts, prefills a preallocated KV cache, then feeds one token per sequence per
-/// step (positions and mask as transformers' generate() builds them) until every sequence hit EOS, a stop
-/// sequence or the token limit. Finished sequences are fed the pad token, as in transformers.
+/// The decoding loop: checks the prompts against the model's context (refused, or cut to their last tokens on request),
+/// left-pads them, prefills a KV cache that grows with use, then feeds one token per sequence per step (positions and
+/// mask as transformers' generate() builds them) until every sequence hit EOS, a stop sequence, the token limit or the
+/// end of the context. Finished sequences are fed the pad token, as in transformers.
 /// </summary>
 internal static class TokenGenerator
 {
+    /// <summary>New-token positions the cache gets up front; beyond that it doubles as tokens are produced.</summary>
+    internal const int InitialNewTokenRoom = 256;
+
     public static GenerationResult Run(
         IIncrementalDecoder model,
         IReadOnlyList<IReadOnlyList<int>> prompts,
@@ -27,8 +31,12 @@ internal static class TokenGenerator
             throw new ArgumentException("Every prompt needs at least one token.", nameof(prompts));
         }
 
+        using var call = model.EnterCall();
+        prompts = FitContext(prompts, model.ContextLength, options);
         var n = prompts.Count;
         var longest = prompts.Max(p => p.Count);
+        // Prompt and new tokens together fill at most the context (the rotary tables and the cache end there).
+        var maxNewTokens = (int)Math.Min(options.MaxNewTokens, (long)model.ContextLength - longest);
         var ids = new long[n * longest];
         var mask = new long[n * longest];
         var nextPosition = new long[n];
@@ -50,7 +58,7 @@ internal static class TokenGenerator
         var finished = new FinishReason?[n];
         var stepLogits = new List<Tensor>();
         using var sampler = new TokenSampler(options, device);
-        using var cache = model.CreateCache(n, longest + Math.Max(options.MaxNewTokens, 1));
+        using var cache = model.CreateCache(n, longest + Math.Clamp(maxNewTokens, 1, InitialNewTokenRoom));
         var eos = eosTokenIds.ToHashSet();
 
         var attentionMask = tensor(mask, [n, longest], ScalarType.Int64, device);
@@ -60,10 +68,10 @@ internal static class TokenGenerator
             using (var inputIds = tensor(ids, [n, longest], ScalarType.Int64, device))
             using (var positions = AttentionMaskPositions.PositionIds(attentionMask))
             {
-                logits = options.MaxNewTokens > 0 ? model.Step(inputIds, attentionMask, positions, cache, adapters) : null;
+                logits = maxNewTokens > 0 ? model.Step(inputIds, attentionMask, positions, cache, adapters) : null;
             }
 
-            for (var step = 0; step < options.MaxNewTokens; step++)
+            for (var step = 0; step < maxNewTokens; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long[] next;
@@ -97,7 +105,7 @@ internal static class TokenGenerator
                     }
                 }
 
-                if (step == options.MaxNewTokens - 1 || finished.All(f => f is not null))
+                if (step == maxNewTokens - 1 || finished.All(f => f is not null))
                 {
                     break;
                 }
@@ -132,6 +140,28 @@ internal static class TokenGenerator
         }
 
         return new GenerationResult(sequences, stacked);
+    }
+
+    /// <summary>
+    /// The prompts unchanged when each leaves room for a new token in <paramref name="context"/> positions (or fills it at
+    /// most when no token is asked for); otherwise each long one cut to its last tokens
+    /// (<see cref="GenerationOptions.TruncatePrompt"/>) or refused.
+    /// </summary>
+    private static IReadOnlyList<IReadOnlyList<int>> FitContext(IReadOnlyList<IReadOnlyList<int>> prompts, int context, GenerationOptions options)
+    {
+        var limit = options.MaxNewTokens > 0 ? context - 1 : context;
+        if (prompts.All(p => p.Count <= limit))
+        {
+            return prompts;
+        }
+
+        if (!options.TruncatePrompt || limit < 1)
+        {
+            var index = Enumerable.Range(0, prompts.Count).First(i => prompts[i].Count > limit);
+            throw new PromptTooLongException(index, prompts[index].Count, context);
+        }
+
+        return [.. prompts.Select(p => p.Count <= limit ? p : p.Skip(p.Count - limit).ToArray())];
     }
 
     private static bool EndsWithStopSequence(List<int> output, IReadOnlyList<IReadOnlyList<int>> stops)

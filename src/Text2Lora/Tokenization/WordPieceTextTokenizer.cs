@@ -50,9 +50,12 @@ internal sealed class WordPieceTextTokenizer
     /// Loads the tokenizer of <paramref name="directory"/>. <paramref name="fallbackMaxLength"/> (the model's
     /// <c>max_position_embeddings</c>) is used when <c>tokenizer_config.json</c> sets no <c>model_max_length</c>.
     /// </summary>
+    /// <param name="directory">The tokenizer folder.</param>
+    /// <param name="fallbackMaxLength">The model's <c>max_position_embeddings</c>.</param>
+    /// <param name="embeddingRows">The model's <c>vocab_size</c>: a vocabulary with more entries would give ids outside its embedding table (null: not checked).</param>
     /// <exception cref="FileNotFoundException">Neither vocab.txt nor tokenizer.json exists.</exception>
-    /// <exception cref="TokenizerFormatException">A file is malformed or asks for something else than uncased WordPiece; names the file and key.</exception>
-    public static WordPieceTextTokenizer Load(string directory, int fallbackMaxLength)
+    /// <exception cref="TokenizerFormatException">A file is malformed, asks for something else than uncased WordPiece, or has more entries than <paramref name="embeddingRows"/>; names the file and key.</exception>
+    public static WordPieceTextTokenizer Load(string directory, int fallbackMaxLength, int? embeddingRows = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var configPath = Path.Combine(directory, "tokenizer_config.json");
@@ -115,6 +118,12 @@ internal sealed class WordPieceTextTokenizer
         else
         {
             throw new FileNotFoundException($"No 'vocab.txt' or 'tokenizer.json' in '{directory}'.", vocabPath);
+        }
+
+        if (vocabulary.Length > embeddingRows)
+        {
+            throw new TokenizerFormatException(vocabularySource,
+                $"the vocabulary has {vocabulary.Length} entries but the model's embedding table has {embeddingRows} rows (config.json 'vocab_size'); ids past it would index outside the table.");
         }
 
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);

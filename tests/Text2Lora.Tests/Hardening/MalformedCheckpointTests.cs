@@ -78,6 +78,20 @@ public sealed class MalformedCheckpointTests
     }
 
     [Fact]
+    public void A_non_contiguous_view_is_refused_before_TorchSharp_reads_it()
+    {
+        // Found by fuzzing (eng/fuzz.sh hypermod-pt, seed 13): strides [1, 2] for [2, 3] fit the storage but are a
+        // transposed view, which TorchSharp's load_py cannot read ("Bytes() called on non-contiguous tensor").
+        using var directory = new TempDirectory();
+        var path = directory.File("hypermod.pt");
+        TorchSaveWriter.Write(path, [new TorchSaveWriter.Entry("w", "0", 6, 0, [2, 3], [1, 2])]);
+
+        var error = Assert.Throws<TorchCheckpointFormatException>(() => TorchZipCheckpoint.Inspect(path));
+        Assert.Equal("w", error.Field);
+        Assert.Contains("contiguous", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_state_dict_key_given_twice_is_refused()
     {
         using var directory = new TempDirectory();

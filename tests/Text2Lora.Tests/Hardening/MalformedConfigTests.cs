@@ -178,4 +178,22 @@ public sealed class MalformedConfigTests
             Assert.Equal(field, error.Field);
         }
     }
+
+    [Fact]
+    public void A_gte_vocab_txt_longer_than_vocab_size_is_a_tokenizer_format_error()
+    {
+        // vocab_size 384 and 359 entries in the fixture: 30 more lines would give ids 384..388 past the embedding table.
+        using var directory = new TempDirectory();
+        foreach (var file in Directory.GetFiles(FixturePaths.Get("gte", "model")))
+        {
+            File.Copy(file, directory.File(Path.GetFileName(file)));
+        }
+
+        File.AppendAllLines(directory.File("vocab.txt"), Enumerable.Range(0, 30).Select(i => $"extra{i}"));
+
+        var error = Assert.Throws<TokenizerFormatException>(() => Text2Lora.Encoders.GteTaskEncoder.Load(directory.Path));
+        Assert.Equal(directory.File("vocab.txt"), error.FilePath);
+        Assert.Contains("389 entries", error.Message, StringComparison.Ordinal);
+        Assert.Contains("384 rows", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -56,9 +56,10 @@ internal sealed record ReferenceTrainingArgs
         {
             throw new HypernetworkCheckpointException(path, null, $"invalid YAML at line {ex.Start.Line}: {ex.Message}", ex);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            // YamlDotNet's node model reports a key given twice in one mapping this way.
+            // YamlDotNet's node model reports a key given twice in one mapping as ArgumentException, and some damaged
+            // documents as InvalidOperationException ("not valid due to the current state"; fuzzing, task-folder seed 13).
             throw new HypernetworkCheckpointException(path, null, $"invalid YAML: {ex.Message}", ex);
         }
 

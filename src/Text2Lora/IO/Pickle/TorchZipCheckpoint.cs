@@ -107,10 +107,39 @@ internal static class TorchZipCheckpoint
                     $"shape [{string.Join(", ", entry.Shape)}] with strides [{string.Join(", ", entry.Stride)}] at offset {entry.StorageOffset} does not fit its storage of {entry.StorageElements} elements.");
             }
 
+            if (!IsRowMajor(entry.Shape, entry.Stride))
+            {
+                // TorchSharp's reader copies the storage bytes as they lie; a transposed or strided view cannot be read.
+                throw new TorchCheckpointFormatException(path, entry.Name,
+                    $"shape [{string.Join(", ", entry.Shape)}] has strides [{string.Join(", ", entry.Stride)}], not a contiguous row-major layout; only contiguous tensors can be read (save them with .contiguous()).");
+            }
+
             storageBytes[entryName] = data.Length;
         }
 
         InputLimits.EnsureFits(path, null, storageBytes.Values.Sum(b => (double)b) * 2, "the checkpoint's tensors (read and copied)");
+    }
+
+    /// <summary>Whether the strides are those of a contiguous row-major tensor (dimensions of size 1 may have any stride, as in PyTorch's is_contiguous).</summary>
+    private static bool IsRowMajor(IReadOnlyList<long> shape, IReadOnlyList<long> stride)
+    {
+        if (shape.Any(d => d == 0))
+        {
+            return true;
+        }
+
+        long expected = 1;
+        for (var i = shape.Count - 1; i >= 0; i--)
+        {
+            if (shape[i] != 1 && stride[i] != expected)
+            {
+                return false;
+            }
+
+            expected *= shape[i];
+        }
+
+        return true;
     }
 
     private static long StorageElementSize(string storageType) => storageType switch

@@ -1,3 +1,4 @@
+using Text2Lora.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
@@ -23,6 +24,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
     private readonly CausalLmModule _module;
     private readonly RotaryEmbedding _rotary;
     private readonly Dictionary<string, LoraLinear> _loraLayers;
+    private readonly CallGate _calls = new(nameof(LlamaFamilyModel));
     private LoraAdapter? _merged;
 
     private LlamaFamilyModel(LlamaFamilyConfig config, Device device, ScalarType dtype)
@@ -136,6 +138,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
     /// <exception cref="InvalidOperationException">An adapter is merged into the weights.</exception>
     public void SetWeightsTrainable(bool trainable)
     {
+        using var call = _calls.Enter();
         if (_merged is not null)
         {
             throw new InvalidOperationException("Unmerge the adapter before changing whether the base weights train.");
@@ -157,6 +160,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
     public void Save(string directory, double initializerRange = 0.02)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        using var call = _calls.Enter();
         if (_merged is not null)
         {
             throw new InvalidOperationException("Unmerge the adapter before saving the base model.");
@@ -223,6 +227,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
     public ModelForwardOutput Forward(ModelForwardInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        using var call = _calls.Enter();
         var ids = input.InputIds;
         ValidateIds(ids, input.AttentionMask, input.Adapters);
         using var scope = NewDisposeScope();
@@ -237,11 +242,16 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         return new ModelForwardOutput(logits?.MoveToOuterDisposeScope(), hiddenStates?.Select(t => t.MoveToOuterDisposeScope()).ToArray(), loss?.MoveToOuterDisposeScope());
     }
 
+    int IIncrementalDecoder.ContextLength => Config.MaxPositionEmbeddings;
+
+    IDisposable IIncrementalDecoder.EnterCall() => _calls.Enter();
+
     KvCache IIncrementalDecoder.CreateCache(long batch, long capacity) =>
-        new(Config.NumHiddenLayers, batch, Config.NumKeyValueHeads, capacity, Config.HeadDim, DType, Device);
+        new(Config.NumHiddenLayers, batch, Config.NumKeyValueHeads, capacity, Config.HeadDim, DType, Device, Config.MaxPositionEmbeddings);
 
     Tensor IIncrementalDecoder.Step(Tensor inputIds, Tensor attentionMask, Tensor positionIds, KvCache cache, ActiveAdapters? adapters)
     {
+        using var call = _calls.Enter();
         using var scope = NewDisposeScope();
         var hidden = RunDecoder(inputIds, attentionMask, positionIds, cache, adapters, null, null, null);
         var last = hidden.narrow(1, hidden.shape[1] - 1, 1);
@@ -372,6 +382,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
     public ActiveAdapters PrepareAdapter(LoraAdapter adapter)
     {
         ArgumentNullException.ThrowIfNull(adapter);
+        using var call = _calls.Enter();
         CheckFits(adapter);
         return ActiveAdapters.Shared(adapter, Device, DType);
     }
@@ -380,6 +391,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
     public ActiveAdapters PrepareAdapters(IReadOnlyList<LoraAdapter?> perSequence)
     {
         ArgumentNullException.ThrowIfNull(perSequence);
+        using var call = _calls.Enter();
         foreach (var adapter in perSequence)
         {
             if (adapter is not null)
@@ -395,6 +407,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
     public void MergeAdapter(LoraAdapter adapter)
     {
         ArgumentNullException.ThrowIfNull(adapter);
+        using var call = _calls.Enter();
         if (_merged is not null)
         {
             throw new InvalidOperationException("An adapter is already merged; unmerge it first.");
@@ -413,6 +426,7 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
     /// <inheritdoc />
     public void UnmergeAdapter()
     {
+        using var call = _calls.Enter();
         if (_merged is null)
         {
             throw new InvalidOperationException("No adapter is merged.");
@@ -463,9 +477,17 @@ public sealed class LlamaFamilyModel : IBaseModel, IIncrementalDecoder
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Frees the weights. Waits for calls in flight on other threads (a generation finishes its current step); later
+    /// calls throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
+        if (!_calls.Close())
+        {
+            return;
+        }
+
         _merged?.Dispose();
         _rotary?.Dispose();
         _module.Dispose();
