@@ -90,6 +90,7 @@ public sealed class SftTrainer : HypernetworkTrainerBase<SftTrainerOptions>
             {
                 hypernetwork.Module.MoveTo(device);
             }
+
             return new SftObjective(baseModel, data, embeddings, hypernetwork, Options, owned);
         });
     }

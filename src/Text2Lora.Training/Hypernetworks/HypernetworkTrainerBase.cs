@@ -38,6 +38,9 @@ public abstract class HypernetworkTrainerBase<TOptions> : TrainerBase<TOptions>
     protected DescriptionFormat? RecordedDescriptionFormat => _givenEncoder is null ? _encoderChoice.Format : TrainingTaskEncoder.FormatOf(_givenEncoder);
 
     /// <summary>The given encoder, else the chosen one loaded with <paramref name="context"/> and added to <paramref name="owned"/>.</summary>
+    /// <param name="context">What loading the chosen encoder may need (the base model for <c>""</c>, device, dtype).</param>
+    /// <param name="owned">Receives the loaded encoder (the objective owns it).</param>
+    /// <param name="cancellationToken">Stops loading.</param>
     protected ITaskEncoder EncoderFor(TaskEncoderLoadContext context, ICollection<IDisposable> owned, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owned);
