@@ -32,11 +32,7 @@ internal sealed class ReconstructionObjective(
         var random = context.Random;
         var count = options.TasksPerBatch == 0 ? tasks.Count : Math.Min(options.TasksPerBatch, tasks.Count);
         var chosen = random.Sample(tasks.Count, count);
-        var rows = chosen.Select(k =>
-        {
-            var descriptions = embeddings.For(tasks[k]);
-            return descriptions[random.Next((int)descriptions.shape[0])];
-        }).ToList();
+        var rows = chosen.Select(k => embeddings.Draw(tasks[k], random)).ToList();
 
         var taskEmbeddings = stack(rows);
         // The chosen rows' indices are the only per-step upload (K int64s, as token ids are for SFT).

@@ -3,14 +3,13 @@ using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks;
 using Text2Lora.IO.Hub;
-using Text2Lora.Runtime;
-using TorchSharp;
 using Text2Lora.Models.Llama;
-using Text2Lora.Training.Configuration;
 using Text2Lora.Tasks;
+using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
-using Text2Lora.Training.Encoders;
+using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Loop;
+using TorchSharp;
 
 namespace Text2Lora.Training.Reconstruction;
 
@@ -20,25 +19,17 @@ namespace Text2Lora.Training.Reconstruction;
 /// the hypernetwork, so generation de-normalises. The artifact (<c>final/</c>) is the hypernetwork in Text2Lora's
 /// own format.
 /// </summary>
-public sealed class ReconstructionTrainer : TrainerBase<ReconstructionTrainerOptions>
+public sealed class ReconstructionTrainer : HypernetworkTrainerBase<ReconstructionTrainerOptions>
 {
-    private readonly ITaskEncoder? _encoder;
-    private readonly TaskEncoderChoice _encoderChoice;
-
-    /// <summary>Creates the trainer; the options are validated here.</summary>
+    /// <summary>Creates the reconstruction trainer; the options and the encoder they name are checked here.</summary>
     /// <param name="options">The options.</param>
     /// <param name="encoder">The task encoder as it is (null: the one <see cref="ReconstructionTrainerOptions.Encoder"/> names, loaded and disposed by the trainer).</param>
     /// <param name="logger">Logger.</param>
     /// <exception cref="TrainerConfigException">An option is invalid; names the field.</exception>
     public ReconstructionTrainer(ReconstructionTrainerOptions options, ITaskEncoder? encoder = null, ILogger<ReconstructionTrainer>? logger = null)
-        : base(options, nameof(ReconstructionTrainerOptions), logger)
+        : base(options, nameof(ReconstructionTrainerOptions), encoder, logger)
     {
-        _encoderChoice = TrainingTaskEncoder.Choose(options.Encoder, nameof(ReconstructionTrainerOptions));
-        _encoder = encoder;
     }
-
-    /// <inheritdoc />
-    protected override TrainingLoopOptions LoopOptions => Options.Loop;
 
     /// <inheritdoc />
     /// <exception cref="TaskDataFormatException">A task folder or its descriptions are missing or malformed (nothing is written then).</exception>
@@ -52,8 +43,7 @@ public sealed class ReconstructionTrainer : TrainerBase<ReconstructionTrainerOpt
     /// </summary>
     internal ReconstructionObjective CreateObjective(CancellationToken cancellationToken)
     {
-        var owned = new List<IDisposable>();
-        try
+        return ObjectiveResources.Build(owned =>
         {
             var descriptions = Options.Tasks.Select(task =>
             {
@@ -67,12 +57,11 @@ public sealed class ReconstructionTrainer : TrainerBase<ReconstructionTrainerOpt
             }).ToList();
             var device = TrainingDevice;
             var modelShapes = LlamaFamilyConfig.Load(ConfigPaths.LocalModelFolder(Options.BaseModelDirectory, ModelFileKind.ModelConfig, cancellationToken)).LoraTargets();
-            var library = Own(AdapterLibrary.Load(Options.AdaptersDirectory, Options.Tasks, modelShapes));
-            var multiTask = Options.MultiTaskLoraDirectory is { } mtFolder ? Own(library.LoadMatching(mtFolder, modelShapes)) : null;
-            var targets = Own(new ReconstructionTargets(library, multiTask, Options, device));
-            var encoder = _encoder ?? Own(TrainingTaskEncoder.Load(
-                _encoderChoice, new TaskEncoderLoadContext { BaseModelDirectory = Options.BaseModelDirectory, Device = device }, Logger, cancellationToken));
-            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, descriptions, Options.DescriptionsPerTask, cancellationToken, device));
+            var library = owned.Own(AdapterLibrary.Load(Options.AdaptersDirectory, Options.Tasks, modelShapes));
+            var multiTask = Options.MultiTaskLoraDirectory is { } mtFolder ? owned.Own(library.LoadMatching(mtFolder, modelShapes)) : null;
+            var targets = owned.Own(new ReconstructionTargets(library, multiTask, Options, device));
+            var encoder = EncoderFor(new TaskEncoderLoadContext { BaseModelDirectory = Options.BaseModelDirectory, Device = device }, owned, cancellationToken);
+            var embeddings = owned.Own(DescriptionEmbeddings.Compute(encoder, descriptions, Options.DescriptionsPerTask, cancellationToken, device));
             Logger.LogInformation("T2L reconstruction of {Tasks} adapters (rank {Rank}, modules {Modules}), {Size} hypernetwork, {Target} targets.",
                 Options.Tasks.Count, library.Config.R, string.Join(", ", library.Targets.Modules.Select(m => m.Name)), Options.Hypernetwork.Size,
                 !Options.Factorized ? "ΔW" : Options.PredictZScore ? "z-scored factor" : "factor");
@@ -82,14 +71,14 @@ public sealed class ReconstructionTrainer : TrainerBase<ReconstructionTrainerOpt
                 Options.PredictZScore, Options.Factorized, Options.DeltaWScaling);
             // The default init draws from the global generator: seed it so a run is reproducible.
             TorchSharp.torch.manual_seed(Options.Loop.Seed);
-            var hypernetwork = Own(new T2LHypernetwork(
+            var hypernetwork = owned.Own(new T2LHypernetwork(
                 new HyperModulator(architecture, library.Config.R, library.Targets.LayerCount, library.Targets.Modules),
                 library.Config,
                 library.Targets,
                 encoder.Id,
                 library.Config.BaseModelNameOrPath ?? Options.BaseModelDirectory)
             {
-                DescriptionFormat = _encoder is null ? _encoderChoice.Format : TrainingTaskEncoder.FormatOf(_encoder),
+                DescriptionFormat = RecordedDescriptionFormat,
             });
             if (Options.PredictZScore)
             {
@@ -110,18 +99,6 @@ public sealed class ReconstructionTrainer : TrainerBase<ReconstructionTrainerOpt
             }
 
             return new ReconstructionObjective(Options.Tasks, embeddings, targets, hypernetwork, Options, owned);
-        }
-        catch
-        {
-            owned.ForEach(d => d.Dispose());
-            throw;
-        }
-
-        T Own<T>(T disposable)
-            where T : IDisposable
-        {
-            owned.Add(disposable);
-            return disposable;
-        }
+        });
     }
 }

@@ -7,7 +7,7 @@ using Text2Lora.Training.Loop;
 namespace Text2Lora.Training.Reconstruction;
 
 /// <summary>Options of <see cref="ReconstructionTrainer"/> (the JSON of <c>t2l train recon --config</c>); the reference's names in brackets.</summary>
-public sealed class ReconstructionTrainerOptions : IConfigFilePaths, IValidatableObject
+public sealed class ReconstructionTrainerOptions : IConfigFilePaths, IValidatableObject, IHypernetworkTrainerOptions
 {
     /// <summary>The base model folder the adapters belong to; only its <c>config.json</c> (the layer shapes) is read.</summary>
     [Required]

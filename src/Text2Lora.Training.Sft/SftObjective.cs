@@ -49,8 +49,7 @@ internal sealed class SftObjective(
         var examples = new List<TokenizedExample>(tasks.Count * options.ExamplesPerTask);
         foreach (var task in tasks)
         {
-            var descriptions = embeddings.For(task.Name);
-            rows.Add(descriptions[random.Next((int)descriptions.shape[0])]);
+            rows.Add(embeddings.Draw(task.Name, random));
             examples.AddRange(ExampleSampler.From(task, options.ExamplesPerTask, random));
         }
 

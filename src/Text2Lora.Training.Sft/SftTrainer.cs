@@ -2,14 +2,13 @@ using Microsoft.Extensions.Logging;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
 using Text2Lora.Hypernetworks;
-using Text2Lora.Runtime;
-using TorchSharp;
-using Text2Lora.Training.Configuration;
 using Text2Lora.Tasks;
+using Text2Lora.Training.Configuration;
 using Text2Lora.Training.Data;
-using Text2Lora.Training.Encoders;
+using Text2Lora.Training.Hypernetworks;
 using Text2Lora.Training.Loop;
 using Text2Lora.Training.Models;
+using TorchSharp;
 
 namespace Text2Lora.Training.Sft;
 
@@ -18,25 +17,17 @@ namespace Text2Lora.Training.Sft;
 /// <c>train_custom_sft.py</c>). The artifact (<c>final/</c>, <c>best/</c>) is the hypernetwork in Text2Lora's own
 /// format, loadable by <see cref="Text2Lora.Hypernetworks.Checkpoints.HypernetworkCheckpoint.Load"/>.
 /// </summary>
-public sealed class SftTrainer : TrainerBase<SftTrainerOptions>
+public sealed class SftTrainer : HypernetworkTrainerBase<SftTrainerOptions>
 {
-    private readonly ITaskEncoder? _encoder;
-    private readonly TaskEncoderChoice _encoderChoice;
-
-    /// <summary>Creates the trainer; the options are validated here.</summary>
+    /// <summary>Creates the SFT trainer; the options and the encoder they name are checked here.</summary>
     /// <param name="options">The options.</param>
     /// <param name="encoder">The task encoder as it is (null: the one <see cref="SftTrainerOptions.Encoder"/> names, loaded and disposed by the trainer).</param>
     /// <param name="logger">Logger.</param>
     /// <exception cref="TrainerConfigException">An option is invalid; names the field.</exception>
     public SftTrainer(SftTrainerOptions options, ITaskEncoder? encoder = null, ILogger<SftTrainer>? logger = null)
-        : base(options, nameof(SftTrainerOptions), logger)
+        : base(options, nameof(SftTrainerOptions), encoder, logger)
     {
-        _encoderChoice = TrainingTaskEncoder.Choose(options.Encoder, nameof(SftTrainerOptions));
-        _encoder = encoder;
     }
-
-    /// <inheritdoc />
-    protected override TrainingLoopOptions LoopOptions => Options.Loop;
 
     /// <inheritdoc />
     /// <exception cref="TaskDataFormatException">A task folder or file is missing or malformed (nothing is written then).</exception>
@@ -65,33 +56,32 @@ public sealed class SftTrainer : TrainerBase<SftTrainerOptions>
     /// <summary>As <see cref="CreateObjective(CancellationToken)"/> with a given model and data (benchmarks use synthetic ones).</summary>
     internal SftObjective CreateObjective(LoadedBaseModel baseModel, TaskDataset data, bool ownsBaseModel, CancellationToken cancellationToken)
     {
-        var owned = new List<IDisposable>();
-        if (ownsBaseModel)
+        return ObjectiveResources.Build(owned =>
         {
-            owned.Add(baseModel);
-        }
+            if (ownsBaseModel)
+            {
+                owned.Add(baseModel);
+            }
 
-        try
-        {
             var targets = Options.Lora.Select(baseModel.Model.LoraTargets);
-            var encoder = _encoder ?? Own(TrainingTaskEncoder.Load(
-                _encoderChoice, new TaskEncoderLoadContext { BaseModel = baseModel.Model, BaseModelTokenizer = baseModel.Formatter.Tokenizer, Device = baseModel.Model.Device, DType = baseModel.Model.DType }, Logger, cancellationToken));
+            var encoder = EncoderFor(
+                new TaskEncoderLoadContext { BaseModel = baseModel.Model, BaseModelTokenizer = baseModel.Formatter.Tokenizer, Device = baseModel.Model.Device, DType = baseModel.Model.DType }, owned, cancellationToken);
             var device = baseModel.Model.Device;
-            var embeddings = Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation).Select(t => (t.Name, t.Descriptions)), Options.DescriptionsPerTask, cancellationToken, device));
+            var embeddings = owned.Own(DescriptionEmbeddings.Compute(encoder, data.Train.Concat(data.Validation).Select(t => (t.Name, t.Descriptions)), Options.DescriptionsPerTask, cancellationToken, device));
             Logger.LogInformation("T2L SFT on {Tasks} task(s) ({Validation} for validation), {Size} hypernetwork, rank {Rank}, modules {Modules}.",
                 data.Train.Count, data.Validation.Count, Options.Hypernetwork.Size, Options.Lora.Rank, string.Join(", ", Options.Lora.TargetModules));
 
             var architecture = Options.Hypernetwork.ToArchitecture(encoder.EmbeddingSize, HypernetworkTrainingTask.Sft, headBias: true);
             // The trunk's default init draws from the global generator: seed it so a run is reproducible.
             TorchSharp.torch.manual_seed(Options.Loop.Seed);
-            var hypernetwork = Own(new T2LHypernetwork(
+            var hypernetwork = owned.Own(new T2LHypernetwork(
                 new HyperModulator(architecture, Options.Lora.Rank, targets.LayerCount, targets.Modules),
                 Options.Lora.ToConfig(Options.BaseModel.RecordedId),
                 targets,
                 encoder.Id,
                 Options.BaseModel.RecordedId)
             {
-                DescriptionFormat = _encoder is null ? _encoderChoice.Format : TrainingTaskEncoder.FormatOf(_encoder),
+                DescriptionFormat = RecordedDescriptionFormat,
             });
             hypernetwork.Module.InitializeForSft();
             // Initialised on the CPU from the seeded generator (the same weights on every device), then moved once:
@@ -100,19 +90,8 @@ public sealed class SftTrainer : TrainerBase<SftTrainerOptions>
             {
                 hypernetwork.Module.MoveTo(device);
             }
-            return new SftObjective(baseModel, data, embeddings, hypernetwork, Options, owned);
-        }
-        catch
-        {
-            owned.ForEach(d => d.Dispose());
-            throw;
-        }
 
-        T Own<T>(T disposable)
-            where T : IDisposable
-        {
-            owned.Add(disposable);
-            return disposable;
-        }
+            return new SftObjective(baseModel, data, embeddings, hypernetwork, Options, owned);
+        });
     }
 }

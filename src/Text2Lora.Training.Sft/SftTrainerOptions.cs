@@ -7,7 +7,7 @@ using Text2Lora.Training.Lora;
 namespace Text2Lora.Training.Sft;
 
 /// <summary>Options of <see cref="SftTrainer"/> (the JSON of <c>t2l train sft --config</c>); the reference's names in brackets.</summary>
-public sealed class SftTrainerOptions : SupervisedTrainerOptions
+public sealed class SftTrainerOptions : SupervisedTrainerOptions, IHypernetworkTrainerOptions
 {
     /// <summary>Size of the hypernetwork.</summary>
     [Required]

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Text2Lora.Cli.Commands;
 
 /// <summary>
-/// The CLI's logger factory: single-line console logs on <b>stderr</b> (stdout stays the command's output), at
+/// The CLI's logger factory: single-line logs on <b>stderr</b>, above a progress bar when one is shown
+/// (<see cref="CliLogLines"/>, <see cref="LiveRegion"/>; stdout stays the command's output), at
 /// <see cref="Level"/> (<c>-v/--verbosity</c>), else <c>T2L_LOG_LEVEL</c>, else information.
 /// </summary>
 internal static class CliLogging
@@ -32,11 +33,6 @@ internal static class CliLogging
             : LogLevel.Information);
         return LoggerFactory.Create(builder => builder
             .SetMinimumLevel(level)
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            })
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+            .AddProvider(new CliLogLines()));
     }
 }

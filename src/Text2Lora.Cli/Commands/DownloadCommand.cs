@@ -12,9 +12,9 @@ internal static class DownloadCommand
     public static Command Create()
     {
         var reference = new Argument<string>("REFERENCE") { Description = "Hub reference org/name[@revision][:subfolder]." };
-        var kind = new Option<ModelFileKind>("--kind") { Description = "Which files: basemodel (default), modelconfig, hypernetwork, encoder, adapter or all (any case).", HelpName = "basemodel|modelconfig|hypernetwork|encoder|adapter|all", DefaultValueFactory = _ => ModelFileKind.BaseModel };
+        var kind = new LowerCaseEnumOption<ModelFileKind>("--kind", "Which files the model kind needs (any case).", ModelFileKind.BaseModel);
         var include = new Option<string[]>("--include") { Description = "Glob pattern (relative to the subfolder) restricting the files; repeatable.", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("download", "Download a model from the Hugging Face hub into the shared cache and print its folder.") { reference, kind, include };
+        var command = new Command("download", "Download a model from the Hugging Face hub into the shared cache and print its folder.") { reference, kind.Option, include };
         command.SetAction((parse, cancellationToken) =>
         {
             var writer = parse.InvocationConfiguration.Output;
@@ -28,7 +28,7 @@ internal static class DownloadCommand
                     }
 
                     var patterns = parse.GetValue(include) is { Length: > 0 } given ? given : null;
-                    writer.WriteLine(ModelFolders.Resolve(text, parse.GetValue(kind), cancellationToken, patterns));
+                    writer.WriteLine(ModelFolders.Resolve(text, kind.Read(parse), cancellationToken, patterns));
                 },
                 cancellationToken));
         });

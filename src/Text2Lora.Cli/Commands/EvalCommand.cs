@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Text2Lora.IO.Hub;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Text2Lora.Evaluation.Abstractions;
 using Text2Lora.Evaluation.Benchmarks;
 using Text2Lora.Evaluation.Models;
@@ -31,15 +33,16 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "Benchmark JSONL file, or a task folder (test.jsonl + optional metadata.yaml) for 'tasks'.", Required = true };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items." };
         var output = new Option<FileInfo?>("--output") { Description = "Per-item results (JSONL); the summary goes next to it as .summary.json. Default: <benchmark>-results.jsonl." };
-        var format = new Option<BenchmarkPromptFormat>("--prompt-format") { Description = "t2l (the T2L reference's chat templates) or harness (lm-evaluation-harness cloze prompts).", HelpName = "t2l|harness", DefaultValueFactory = _ => BenchmarkPromptFormat.T2l };
-        var scoring = new Option<ScoringMethod>("--scoring") { Description = "Multiple choice by loglikelihood or by generation (T2L format only).", DefaultValueFactory = _ => ScoringMethod.LogLikelihood };
+        var format = new LowerCaseEnumOption<BenchmarkPromptFormat>("--prompt-format", "t2l (the T2L reference's chat templates) or harness (lm-evaluation-harness cloze prompts).", BenchmarkPromptFormat.T2l);
+        var scoring = new LowerCaseEnumOption<ScoringMethod>("--scoring", "Multiple choice by loglikelihood or by generation (T2L format only).", ScoringMethod.LogLikelihood);
         var normalization = new Option<string>("--normalization") { Description = "Primary log-likelihood metric: none (acc), token (acc_per_token) or char (acc_norm).", DefaultValueFactory = _ => "none" };
         normalization.AcceptOnlyFromAmong("none", "token", "char");
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Token limit for free generation (GSM8K, tasks).", DefaultValueFactory = _ => new EvaluationOptions().MaxNewTokens };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (benchmark, items, prompt format, metrics, accuracy, result files) instead of the text lines." };
 
         var command = new Command("eval", "Evaluate a model (optionally with an adapter or a T2L-generated adapter) on a benchmark.")
         {
-            model, adapter, hypernetwork, description, encoder, benchmark, data, limit, output, format, scoring, normalization, maxNewTokens,
+            model, adapter, hypernetwork, description, encoder, benchmark, data, limit, output, format.Option, scoring.Option, normalization, maxNewTokens, json,
         };
         var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -60,13 +63,14 @@ internal static class EvalCommand
                     parse.GetValue(data)!,
                     parse.GetValue(limit),
                     parse.GetValue(output)?.FullName,
-                    parse.GetValue(format),
+                    format.Read(parse),
                     new EvaluationOptions
                     {
-                        MultipleChoiceScoring = parse.GetValue(scoring),
+                        MultipleChoiceScoring = scoring.Read(parse),
                         Normalization = ParseNormalization(parse.GetValue(normalization)!),
                         MaxNewTokens = parse.GetValue(maxNewTokens),
-                    });
+                    },
+                    parse.GetValue(json));
                 await RunAsync(request, createModel, writer, cancellationToken).ConfigureAwait(false);
             });
         });
@@ -74,7 +78,7 @@ internal static class EvalCommand
     }
 
     /// <summary>Everything one <c>t2l eval</c> run needs, after parsing.</summary>
-    internal sealed record EvalRequest(EvalModelSource Model, string Benchmark, string DataPath, int? Limit, string? OutputPath, BenchmarkPromptFormat Format, EvaluationOptions Options);
+    internal sealed record EvalRequest(EvalModelSource Model, string Benchmark, string DataPath, int? Limit, string? OutputPath, BenchmarkPromptFormat Format, EvaluationOptions Options, bool Json = false);
 
     /// <summary>Validates, loads the items, builds the model, evaluates, writes the files and prints the metrics.</summary>
     internal static async Task<EvaluationSummary> RunAsync(
@@ -100,7 +104,13 @@ internal static class EvalCommand
             ResultFiles.WriteItems(outputPath, report.Items);
             ResultFiles.WriteSummary(SummaryPath(outputPath), report.Summary);
 
-            await writer.WriteLineAsync($"benchmark: {benchmark.Name} ({report.Summary.ItemCount} items, {request.Format} prompts)").ConfigureAwait(false);
+            if (request.Json)
+            {
+                await writer.WriteLineAsync(SummaryAsJson(report.Summary, request.Format, outputPath).ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+                return report.Summary;
+            }
+
+            await writer.WriteLineAsync($"benchmark: {benchmark.Name} ({report.Summary.ItemCount} items, {LowerCaseEnumOption<BenchmarkPromptFormat>.NameOf(request.Format)} prompts)").ConfigureAwait(false);
             foreach (var (name, value) in report.Summary.Metrics)
             {
                 await writer.WriteLineAsync($"{name}: {value.ToString("0.000", CultureInfo.InvariantCulture)}").ConfigureAwait(false);
@@ -115,6 +125,20 @@ internal static class EvalCommand
             (model as IDisposable)?.Dispose();
         }
     }
+
+    /// <summary>The <c>--json</c> view of a run: what the text lines say, as one object.</summary>
+    internal static JsonObject SummaryAsJson(EvaluationSummary summary, BenchmarkPromptFormat format, string outputPath) => new()
+    {
+        ["benchmark"] = summary.Benchmark,
+        ["items"] = summary.ItemCount,
+        ["correct"] = summary.CorrectCount,
+        ["prompt_format"] = LowerCaseEnumOption<BenchmarkPromptFormat>.NameOf(format),
+        ["primary_metric"] = summary.PrimaryMetric,
+        ["accuracy"] = summary.Accuracy,
+        ["metrics"] = new JsonObject(summary.Metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))),
+        ["results"] = outputPath,
+        ["summary"] = SummaryPath(outputPath),
+    };
 
     /// <summary>The summary file written next to the per-item results: <c>x.jsonl</c> → <c>x.summary.json</c>.</summary>
     internal static string SummaryPath(string resultsPath) => Path.ChangeExtension(resultsPath, ".summary.json");

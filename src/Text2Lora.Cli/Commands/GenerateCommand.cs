@@ -1,5 +1,7 @@
 using Text2Lora.LoraGeneration;
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
@@ -30,7 +32,8 @@ internal static class GenerateCommand
         var encoder = new Option<string?>("--encoder") { Description = "Description encoder folder or id, overriding the one the checkpoint names (e.g. a local copy of Alibaba-NLP/gte-large-en-v1.5)." };
         var taskEmbedding = new Option<FileInfo?>("--task-embedding") { Description = $"A safetensors file with '{TaskEmbeddingKey}' float32 [1, D]; bypasses the encoder." };
         var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write the PEFT adapter to (must not exist or be empty).", Required = true };
-        var command = new Command("generate", "Generate a LoRA adapter from a task description.") { hypernetwork, baseModel, description, encoder, taskEmbedding, output };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (output folder, rank, alpha, modules, target modules, base model, description) instead of the text line." };
+        var command = new Command("generate", "Generate a LoRA adapter from a task description.") { hypernetwork, baseModel, description, encoder, taskEmbedding, output, json };
         var compute = ComputeOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(() => Task.Run(
             () => Generate(
@@ -42,6 +45,7 @@ internal static class GenerateCommand
                 parse.GetValue(encoder),
                 parse.GetValue(taskEmbedding)?.FullName,
                 parse.GetValue(output)!.FullName,
+                parse.GetValue(json) ? parse.InvocationConfiguration.Output : null,
                 cancellationToken),
             cancellationToken)));
         return command;
@@ -49,7 +53,7 @@ internal static class GenerateCommand
 
     private static void Generate(
         IHypernetworkLoader loader, ComputeSettings compute, string hypernetworkDirectory, string? baseModelDirectory, string? description,
-        string? encoderOverride, string? taskEmbeddingPath, string outputDirectory, CancellationToken cancellationToken)
+        string? encoderOverride, string? taskEmbeddingPath, string outputDirectory, TextWriter? json, CancellationToken cancellationToken)
     {
         if ((description is null) == (taskEmbeddingPath is null))
         {
@@ -96,7 +100,31 @@ internal static class GenerateCommand
         using (adapter)
         {
             PeftAdapterFolder.Save(adapter, outputDirectory);
+            if (json is not null)
+            {
+                json.WriteLine(DescribeAsJson(adapter, outputDirectory).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return;
+            }
+
             AnsiConsole.MarkupLine($"[green]wrote[/] {Markup.Escape(outputDirectory)}: {adapter.Modules.Count} modules, r={adapter.Config.R}, target modules {Markup.Escape(adapter.Config.TargetModules?.ToString() ?? "(none)")}");
         }
+    }
+
+    /// <summary>The <c>--json</c> view of a written adapter: what the text line says, as one object.</summary>
+    internal static JsonObject DescribeAsJson(LoraAdapter adapter, string outputDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        var config = adapter.Config;
+        return new JsonObject
+        {
+            ["output"] = outputDirectory,
+            ["base_model"] = config.BaseModelNameOrPath,
+            ["rank"] = config.R,
+            ["alpha"] = config.LoraAlpha,
+            ["use_rslora"] = config.UseRslora,
+            ["target_modules"] = config.TargetModules?.ToString(),
+            ["modules"] = adapter.Modules.Count,
+            ["task_description"] = adapter.TaskDescription,
+        };
     }
 }

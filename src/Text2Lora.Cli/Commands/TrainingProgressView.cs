@@ -5,31 +5,35 @@ using Text2Lora.Abstractions;
 namespace Text2Lora.Cli.Commands;
 
 /// <summary>
-/// Shows training progress: a live Spectre.Console progress bar (step, loss, lr, ETA) on a terminal, or one
-/// log line per ~2% of the budget when output is redirected.
+/// Shows training progress on stderr: a live Spectre.Console progress bar (step, loss, lr, ETA) when stderr is a
+/// terminal, with log lines rendered above it (<see cref="LiveRegion"/>); else one line per ~2% of the budget,
+/// interleaved line by line with the log lines. stdout keeps only the command's result.
 /// </summary>
 internal static class TrainingProgressView
 {
     public static async Task<TrainingResult> RunAsync(int totalSteps, string title, Func<IProgress<TrainingProgress>, Task<TrainingResult>> run)
     {
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        if (LiveRegion.InteractiveConsole() is not { } console)
         {
             var every = Math.Max(1, totalSteps / 50);
             return await run(new LineProgress(every)).ConfigureAwait(false);
         }
 
-        TrainingResult? result = null;
-        await AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(Markup.Escape(title), maxValue: totalSteps);
-                var progress = new BarProgress(task);
-                result = await run(progress).ConfigureAwait(false);
-                task.Value = task.MaxValue;
-            }).ConfigureAwait(false);
-        return result!;
+        return await LiveRegion.ShowAsync(console, async () =>
+        {
+            TrainingResult? result = null;
+            await console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask(Markup.Escape(title), maxValue: totalSteps);
+                    var progress = new BarProgress(task);
+                    result = await run(progress).ConfigureAwait(false);
+                    task.Value = task.MaxValue;
+                }).ConfigureAwait(false);
+            return result!;
+        }).ConfigureAwait(false);
     }
 
     private static string Describe(TrainingProgress p) =>
@@ -51,7 +55,7 @@ internal static class TrainingProgressView
         {
             if (value.Step % every == 0 || value.Step == value.TotalSteps)
             {
-                Console.WriteLine(Describe(value));
+                LiveRegion.WriteLine(Describe(value));
             }
         }
     }

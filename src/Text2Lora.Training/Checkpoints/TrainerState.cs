@@ -10,7 +10,7 @@ namespace Text2Lora.Training.Checkpoints;
 /// <param name="BestValidationLoss">Best validation loss so far.</param>
 /// <param name="BestStep">Step of the best validation loss.</param>
 /// <param name="ValidationsWithoutImprovement">Validations since the best one (early stopping).</param>
-public sealed record TrainerState(
+internal sealed record TrainerState(
     int Step,
     int MaxSteps,
     long Seed,

@@ -11,7 +11,7 @@ namespace Text2Lora.Training.Checkpoints;
 /// <c>trainer_state.json</c>. A new checkpoint is written into a temporary folder and swapped in by renames, so
 /// a crash or kill at any moment leaves either the previous checkpoint or the new one complete and loadable.
 /// </summary>
-public static class TrainingCheckpoint
+internal static class TrainingCheckpoint
 {
     /// <summary>Folder name inside the output folder.</summary>
     public const string FolderName = "checkpoint";

@@ -1,4 +1,5 @@
 using Text2Lora.Abstractions;
+using Text2Lora.Training.Loop;
 using static TorchSharp.torch;
 
 namespace Text2Lora.Training.Data;
@@ -54,6 +55,17 @@ public sealed class DescriptionEmbeddings : IDisposable
 
     /// <summary>Embeddings [n, D] of <paramref name="task"/>'s descriptions (do not dispose).</summary>
     public Tensor For(string task) => _byTask[task];
+
+    /// <summary>
+    /// The embedding [D] of one of <paramref name="task"/>'s descriptions drawn uniformly with <paramref name="random"/>
+    /// (one draw; the reference samples a description per task each step).
+    /// </summary>
+    public Tensor Draw(string task, TrainingRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var descriptions = _byTask[task];
+        return descriptions[random.Next((int)descriptions.shape[0])];
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -5,7 +5,7 @@ namespace Text2Lora.Training.Loop;
 /// T2L reference uses): lr(s) = base · s/w for s &lt; w, then base · (T − s)/(T − w), with w = ⌈warmup · T⌉.
 /// Steps are 0-based optimizer steps, as in the reference's LambdaLR.
 /// </summary>
-public sealed class LearningRateSchedule
+internal sealed class LearningRateSchedule
 {
     /// <summary>Creates the schedule.</summary>
     public LearningRateSchedule(double baseLearningRate, int totalSteps, double warmupFraction)

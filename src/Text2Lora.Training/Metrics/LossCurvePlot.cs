@@ -1,7 +1,7 @@
 namespace Text2Lora.Training.Metrics;
 
 /// <summary>Renders the training (and validation) loss curves of a run to a PNG with ScottPlot.</summary>
-public static class LossCurvePlot
+internal static class LossCurvePlot
 {
     /// <summary>File name inside the output folder.</summary>
     public const string FileName = "loss.png";

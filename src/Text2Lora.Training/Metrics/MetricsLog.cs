@@ -11,10 +11,10 @@ namespace Text2Lora.Training.Metrics;
 /// <param name="GradNorm">Global gradient norm before clipping.</param>
 /// <param name="ValLoss">Validation loss after the step, when validation ran.</param>
 /// <param name="ElapsedSeconds">Wall seconds since the run (or resumed run) started.</param>
-public sealed record MetricsRow(int Step, double TrainLoss, double LearningRate, double GradNorm, double? ValLoss, double ElapsedSeconds);
+internal sealed record MetricsRow(int Step, double TrainLoss, double LearningRate, double GradNorm, double? ValLoss, double ElapsedSeconds);
 
 /// <summary>The run's metrics, written atomically as <c>metrics.csv</c> (header: step,train_loss,lr,grad_norm,val_loss,elapsed_s).</summary>
-public sealed class MetricsLog
+internal sealed class MetricsLog
 {
     /// <summary>File name inside the output folder.</summary>
     public const string FileName = "metrics.csv";

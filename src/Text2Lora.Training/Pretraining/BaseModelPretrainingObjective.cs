@@ -20,7 +20,7 @@ namespace Text2Lora.Training.Pretraining;
 /// <see cref="BaseModelPretrainingOptions.ValidationExamplesPerTask"/> training examples of every task are held out for
 /// the validation loss, each once with a fixed description and once without.
 /// </summary>
-public sealed class BaseModelPretrainingObjective : ITrainingObjective
+internal sealed class BaseModelPretrainingObjective : ITrainingObjective
 {
     /// <summary>File in the saved model folder recording the options it was trained with.</summary>
     public const string OptionsFileName = "t2l_pretraining.json";

@@ -32,6 +32,30 @@ public sealed class EvalEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Json_puts_one_object_on_stdout_and_progress_and_logs_on_stderr()
+    {
+        var task = WriteTask(
+            (Stories260k.DogPrompt, Stories260k.DogContinuation),
+            (Stories260k.LilyPrompt, "with her ball"));
+        var results = _dir.File("out/tasks.jsonl");
+
+        var (code, stdout, stderr) = LogitsCommandTests.RunToolSeparately(
+            $"eval --model \"{Stories260k.ModelDirectory}\" --benchmark tasks --data \"{task}\" --max-new-tokens 32 --output \"{results}\" --prompt-format T2L --json");
+
+        Assert.True(code == 0, stderr + stdout);
+        // The whole of stdout is one JSON object (Parse throws on anything around it); one of two items is the fixture's continuation.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(stdout)!.AsObject();
+        Assert.Equal("tasks", (string?)json["benchmark"]);
+        Assert.Equal(2, (int)json["items"]!);
+        Assert.Equal(1, (int)json["correct"]!);
+        Assert.Equal(0.5, (double)json["accuracy"]!);
+        Assert.Equal("t2l", (string?)json["prompt_format"]);
+        Assert.Equal(results, (string?)json["results"]);
+        Assert.True(File.Exists((string?)json["summary"]));
+        Assert.Contains("eval: 2/2 items", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Adapter_and_hypernetwork_sources_run_end_to_end()
     {
         // The tiny llama fixture has no tokenizer; stories260k's has the same 512-token vocabulary, so the copy below is

@@ -47,6 +47,29 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Json_prints_one_object_describing_the_written_adapter()
+    {
+        using var embedding = randn(1, 384, generator: new TorchSharp.torch.Generator(5));
+        SafetensorsWriter.Write(_work.File("emb.safetensors"), [KeyValuePair.Create(GenerateCommand.TaskEmbeddingKey, embedding)]);
+        using var stdout = new StringWriter();
+        var root = new RootCommand { GenerateCommand.Create(_loader) };
+
+        var code = root.Parse(["generate", "--hypernetwork", _work.File("checkpoint"), "--task-embedding", _work.File("emb.safetensors"), "--output", _work.File("out"), "--json"])
+            .Invoke(new InvocationConfiguration { Output = stdout });
+
+        Assert.Equal(0, code);
+        // The whole of stdout is one JSON object (Parse throws on anything around it).
+        var json = System.Text.Json.Nodes.JsonNode.Parse(stdout.ToString())!.AsObject();
+        using var written = PeftAdapterFolder.Load(_work.File("out"));
+        Assert.Equal(_work.File("out"), (string?)json["output"]);
+        Assert.Equal(written.Config.R, (int)json["rank"]!);
+        Assert.Equal(written.Config.LoraAlpha, (double)json["alpha"]!);
+        Assert.Equal(written.Modules.Count, (int)json["modules"]!);
+        Assert.Equal(written.Config.BaseModelNameOrPath, (string?)json["base_model"]);
+        Assert.Null(json["task_description"]);
+    }
+
+    [Fact]
     public void Description_is_embedded_and_saved_with_task_desc()
     {
         Assert.Equal(0, Run("--description", "Answer trivia questions.", "--output", _work.File("out"), "--base-model", _work.Path));

@@ -51,6 +51,14 @@ public sealed class LogitsCommandTests
 
     internal static (int Code, string Output) RunTool(string arguments)
     {
+        var (code, stdout, stderr) = RunToolSeparately(arguments);
+        // stderr (logs, progress) first: the command's own output (stdout) then ends the text, as a user reading stdout sees it.
+        return (code, stderr + stdout);
+    }
+
+    /// <summary>Runs the built tool; its stdout and stderr apart (for commands whose stdout is machine-read).</summary>
+    internal static (int Code, string Stdout, string Stderr) RunToolSeparately(string arguments)
+    {
         var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "t2l.dll")}\" {arguments}")
         {
             RedirectStandardOutput = true,
@@ -62,7 +70,6 @@ public sealed class LogitsCommandTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        // stderr (logs, progress) first: the command's own output (stdout) then ends the text, as a user reading stdout sees it.
-        return (process.ExitCode, stderr.Result + stdout.Result);
+        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }

@@ -9,7 +9,7 @@ namespace Text2Lora.IO.Safetensors;
 /// <c>model.safetensors.index.json</c> (<c>weight_map</c>: tensor name → shard file). Shards are opened
 /// (header only, memory-mapped) on first use.
 /// </summary>
-public sealed class SafetensorsCheckpoint : IDisposable
+internal sealed class SafetensorsCheckpoint : IDisposable
 {
     /// <summary>File name of a single-file checkpoint.</summary>
     public const string SingleFileName = "model.safetensors";
