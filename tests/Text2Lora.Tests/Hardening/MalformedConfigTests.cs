@@ -160,6 +160,19 @@ public sealed class MalformedConfigTests
         Assert.Equal(folder.File("metadata.yaml"), error.FilePath);
     }
 
+    [Fact]
+    public void Task_metadata_with_an_unclosed_flow_mapping_inside_a_list_is_a_task_data_error()
+    {
+        // Fuzzing reproducer (task-folder, seed 13, case 4617, reduced): YamlDotNet's node model threw a bare
+        // InvalidOperationException ("Operation is not valid due to the current state of the object") here.
+        using var folder = new TempDirectory();
+        File.WriteAllText(folder.File("metadata.yaml"), "name: add_one\ndescriptions:\n- Add one to the number.\n{a: -1\n- Plus one.\n");
+
+        var error = Assert.Throws<TaskDataFormatException>(() => TaskFolderReader.ReadMetadata(folder.File("metadata.yaml")));
+        Assert.Equal(folder.File("metadata.yaml"), error.FilePath);
+        Assert.Contains("corrupt YAML", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"dataDirectory": "d", "loop": null}""", "loop")]
     [InlineData("""{"dataDirectory": null, "loop": {"outputDirectory": "o"}}""", "dataDirectory")]
