@@ -3,15 +3,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Text2Lora.Abstractions;
 using Text2Lora.Encoders;
+using Text2Lora.Evaluation.Models;
 using Text2Lora.IO.Peft;
 using Text2Lora.Lora;
 using Text2Lora.LoraGeneration;
 using Text2Lora.Models.Llama;
-using Text2Lora.Runtime;
 using Text2Lora.Tasks;
 using Text2Lora.TextGeneration;
 using Text2Lora.Tokenization;
-using static TorchSharp.torch;
 
 namespace Text2Lora.Evaluation.Demo;
 
@@ -32,14 +31,12 @@ public static class DescriptionDemo
     {
         ArgumentNullException.ThrowIfNull(loader);
         ArgumentNullException.ThrowIfNull(request);
-        var loadOptions = request.Load ?? new ModelLoadOptions();
-        var device = loadOptions.Device ?? CPU;
-        TorchRuntime.EnsureAvailable(device);
+        var loadOptions = ModelLoadPreparation.Prepare(request.Load);
         var clock = Stopwatch.StartNew();
         using var loggerFactory = createLoggerFactory?.Invoke() ?? new NullLoggerFactory();
         var tokenizer = TokenizerLoader.Load(request.ModelDirectory);
-        using var model = LlamaFamilyModel.Load(request.ModelDirectory, loadOptions with { Device = device }, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
-        using var hypernetwork = loader.Load(request.HypernetworkDirectory, request.ModelDirectory, device, loadOptions.DType, cancellationToken);
+        using var model = LlamaFamilyModel.Load(request.ModelDirectory, loadOptions, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
+        using var hypernetwork = loader.Load(request.HypernetworkDirectory, request.ModelDirectory, loadOptions.Device!, loadOptions.DType, cancellationToken);
         using var encoder = CheckpointTaskEncoder.Load(
             hypernetwork, request.HypernetworkDirectory, request.Encoder, new TaskEncoderLoadContext { BaseModel = model, BaseModelTokenizer = tokenizer }, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
         using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(encoder).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory).Build();

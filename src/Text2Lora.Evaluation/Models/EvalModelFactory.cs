@@ -8,10 +8,8 @@ using Text2Lora.Hypernetworks;
 using Text2Lora.IO.Peft;
 using Text2Lora.Lora;
 using Text2Lora.Models.Llama;
-using Text2Lora.Runtime;
 using Text2Lora.Tokenization;
 using Text2Lora.Tokenization.ChatTemplates;
-using static TorchSharp.torch;
 
 namespace Text2Lora.Evaluation.Models;
 
@@ -35,9 +33,7 @@ public sealed class EvalModelFactory(IHypernetworkLoader hypernetworks, Func<ILo
         using var loggerFactory = createLoggerFactory?.Invoke() ?? new NullLoggerFactory();
         var tokenizer = TokenizerLoader.Load(source.ModelDirectory);
         var template = ChatTemplate.FromModelDirectory(source.ModelDirectory);
-        var load = source.Load ?? new ModelLoadOptions();
-        load = load with { Device = load.Device ?? CPU };
-        TorchRuntime.EnsureAvailable(load.Device!);
+        var load = ModelLoadPreparation.Prepare(source.Load);
         var model = LlamaFamilyModel.Load(source.ModelDirectory, load, logger: loggerFactory.CreateLogger<LlamaFamilyModel>(), cancellationToken: cancellationToken);
         LoraAdapter? adapter = null;
         try
@@ -59,7 +55,7 @@ public sealed class EvalModelFactory(IHypernetworkLoader hypernetworks, Func<ILo
     private async Task<LoraAdapter> GenerateAdapterAsync(
         string hypernetworkDirectory, string description, string? encoderOverride, string modelDirectory, ModelLoadOptions load, IBaseModel model, ITextTokenizer tokenizer, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        using var hypernetwork = hypernetworks.Load(hypernetworkDirectory, modelDirectory, load.Device ?? CPU, load.DType, cancellationToken);
+        using var hypernetwork = hypernetworks.Load(hypernetworkDirectory, modelDirectory, load.Device!, load.DType, cancellationToken);
         using var encoder = CheckpointTaskEncoder.Load(
             hypernetwork, hypernetworkDirectory, encoderOverride, new TaskEncoderLoadContext { BaseModel = model, BaseModelTokenizer = tokenizer }, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
         using var generator = Text2LoraBuilder.Create().WithHypernetwork(hypernetwork).WithTaskEncoder(encoder).WithEmbeddingCache(0).WithLoggerFactory(loggerFactory).Build();
