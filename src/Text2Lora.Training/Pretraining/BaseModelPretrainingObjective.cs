@@ -18,7 +18,9 @@ namespace Text2Lora.Training.Pretraining;
 /// Micro-batches draw examples uniformly from all tasks' training examples and descriptions uniformly from the
 /// task's list, with the run's checkpointed random source. The last
 /// <see cref="BaseModelPretrainingOptions.ValidationExamplesPerTask"/> training examples of every task are held out for
-/// the validation loss, each once with a fixed description and once without.
+/// the validation loss, each once with a fixed description and once without. With a corpus
+/// (<see cref="BaseModelPretrainingOptions.CorpusFraction"/> above 0), each sequence is a corpus record with that
+/// probability instead (its input as the prompt, loss on its output): generic knowledge that is no task's example.
 /// </summary>
 internal sealed class BaseModelPretrainingObjective : ITrainingObjective
 {
@@ -31,11 +33,12 @@ internal sealed class BaseModelPretrainingObjective : ITrainingObjective
     private readonly IReadOnlyList<TrainingTask> _tasks;
     private readonly List<(int Task, TaskExample Example)> _train = [];
     private readonly List<TokenizedExample> _validation = [];
+    private readonly IReadOnlyList<TaskExample> _corpus;
     private readonly int _padTokenId;
 
     /// <summary>Creates the objective; <paramref name="model"/>'s weights must be trainable (<see cref="LlamaFamilyModel.SetWeightsTrainable"/>).</summary>
-    /// <exception cref="ArgumentException">A task has fewer training examples than the validation share plus one, or an example is longer than the model's positions.</exception>
-    public BaseModelPretrainingObjective(LlamaFamilyModel model, ITextTokenizer tokenizer, IReadOnlyList<TrainingTask> tasks, BaseModelPretrainingOptions options)
+    /// <exception cref="ArgumentException">A task has fewer training examples than the validation share plus one, an example is longer than the model's positions, or the options draw from an empty corpus.</exception>
+    public BaseModelPretrainingObjective(LlamaFamilyModel model, ITextTokenizer tokenizer, IReadOnlyList<TrainingTask> tasks, BaseModelPretrainingOptions options, IReadOnlyList<TaskExample>? corpus = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -50,6 +53,17 @@ internal sealed class BaseModelPretrainingObjective : ITrainingObjective
         _formatter = new PromptFormatter(tokenizer, chatTemplate: null);
         _options = options;
         _tasks = tasks;
+        _corpus = corpus ?? [];
+        if (options.CorpusFraction > 0 && _corpus.Count == 0)
+        {
+            throw new ArgumentException("corpusFraction is above 0 but the corpus holds no record.", nameof(corpus));
+        }
+
+        foreach (var record in _corpus)
+        {
+            CheckLength(_formatter.Format(record), "a corpus record");
+        }
+
         _padTokenId = PaddingToken.IdFor(model.Info, tokenizer);
         var holdOut = options.ValidationExamplesPerTask;
         for (var t = 0; t < tasks.Count; t++)
@@ -87,6 +101,13 @@ internal sealed class BaseModelPretrainingObjective : ITrainingObjective
         var batch = new List<TokenizedExample>(_options.BatchSize);
         for (var i = 0; i < _options.BatchSize; i++)
         {
+            // No draw at all without a corpus, so runs from before the option reproduce bit for bit.
+            if (_options.CorpusFraction > 0 && context.Random.NextDouble() < _options.CorpusFraction)
+            {
+                batch.Add(_formatter.Format(_corpus[context.Random.Next(_corpus.Count)]));
+                continue;
+            }
+
             var (taskIndex, example) = _train[context.Random.Next(_train.Count)];
             var task = _tasks[taskIndex];
             var describe = context.Random.NextDouble() >= _options.NoDescriptionFraction;
@@ -138,9 +159,11 @@ internal sealed class BaseModelPretrainingObjective : ITrainingObjective
 
     private TokenizedExample Tokenize(TrainingTask task, TaskExample example, string? description)
     {
-        var tokenized = _formatter.Format(example with { Input = DescribedInput.Compose(description, example.Input) });
-        return tokenized.InputIds.Count <= _model.Config.MaxPositionEmbeddings
-            ? tokenized
-            : throw new ArgumentException($"An example of task '{task.Name}' is {tokenized.InputIds.Count} tokens long, more than max_position_embeddings ({_model.Config.MaxPositionEmbeddings}).", nameof(task));
+        return CheckLength(_formatter.Format(example with { Input = DescribedInput.Compose(description, example.Input) }), $"an example of task '{task.Name}'");
     }
+
+    private TokenizedExample CheckLength(TokenizedExample tokenized, string what) =>
+        tokenized.InputIds.Count <= _model.Config.MaxPositionEmbeddings
+            ? tokenized
+            : throw new ArgumentException($"{char.ToUpperInvariant(what[0])}{what[1..]} is {tokenized.InputIds.Count} tokens long, more than max_position_embeddings ({_model.Config.MaxPositionEmbeddings}).", nameof(what));
 }

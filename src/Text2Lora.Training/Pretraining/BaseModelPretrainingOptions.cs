@@ -41,6 +41,21 @@ public sealed class BaseModelPretrainingOptions : IValidatableObject, IConfigFil
     [Range(0.0, 1.0)]
     public double NoDescriptionFraction { get; set; } = 0.25;
 
+    /// <summary>
+    /// Generic pretraining corpus files (JSON lines of <c>{"input", "output"}</c>, no description; relative paths are
+    /// resolved against the config's folder). Empty: the suite's <c>pretraining:</c> files (<see cref="Text2Lora.Tasks.TaskSuiteManifest.Pretraining"/>)
+    /// when <see cref="CorpusFraction"/> is above zero. Their records must not be examples of held-out tasks (the leakage rule of docs/reproduction.md).
+    /// </summary>
+    public List<string> CorpusFiles { get; set; } = [];
+
+    /// <summary>
+    /// Share of the sequences of each micro-batch drawn from the corpus records (prompt = the record's input, loss on its
+    /// output, as the input-only task examples); 0 (the default) reads no corpus and draws exactly the random numbers of a
+    /// run without this option, so older runs reproduce.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double CorpusFraction { get; set; }
+
     /// <summary>Last examples of each task's train split kept out of training for the validation loss (never the test split).</summary>
     [Range(0, 100000)]
     public int ValidationExamplesPerTask { get; set; } = 8;
@@ -51,6 +66,15 @@ public sealed class BaseModelPretrainingOptions : IValidatableObject, IConfigFil
         if (string.IsNullOrWhiteSpace(TaskSuiteDirectory))
         {
             yield return new ValidationResult("taskSuiteDirectory must name a folder.", [nameof(TaskSuiteDirectory)]);
+        }
+
+        if (CorpusFiles is null)
+        {
+            yield return new ValidationResult("corpusFiles must be a list (it may be empty).", [nameof(CorpusFiles)]);
+        }
+        else if (CorpusFiles.Count > 0 && CorpusFraction == 0)
+        {
+            yield return new ValidationResult("corpusFiles are given but corpusFraction is 0, so they would not be read; set corpusFraction above 0 or remove corpusFiles.", [nameof(CorpusFraction)]);
         }
 
         if (string.IsNullOrWhiteSpace(TokenizerDirectory))
@@ -65,6 +89,7 @@ public sealed class BaseModelPretrainingOptions : IValidatableObject, IConfigFil
         // Null sections are reported by validation, which runs next.
         TaskSuiteDirectory = ConfigPaths.Resolve(TaskSuiteDirectory, baseDirectory);
         TokenizerDirectory = ConfigPaths.Resolve(TokenizerDirectory, baseDirectory);
+        CorpusFiles = CorpusFiles?.Select(f => ConfigPaths.Resolve(f, baseDirectory)).ToList()!;
         Loop?.OutputDirectory = ConfigPaths.Resolve(Loop.OutputDirectory, baseDirectory);
     }
 }

@@ -38,16 +38,39 @@ public sealed class BaseModelTrainer : TrainerBase<BaseModelPretrainingOptions>
     protected override ITrainingObjective BuildObjective(ICollection<IDisposable> owned, CancellationToken cancellationToken)
     {
         var tokenizer = TokenizerLoader.Load(Options.TokenizerDirectory);
-        var taskNames = Options.Tasks.Count > 0 ? Options.Tasks : TaskSuiteManifest.Read(Options.TaskSuiteDirectory).Train;
+        var manifest = Options.Tasks.Count > 0 && (Options.CorpusFraction == 0 || Options.CorpusFiles.Count > 0) ? null : TaskSuiteManifest.Read(Options.TaskSuiteDirectory);
+        var taskNames = Options.Tasks.Count > 0 ? Options.Tasks : manifest!.Train;
         var tasks = TaskFolderReader.ReadTasks(Options.TaskSuiteDirectory, taskNames);
+        var corpus = ReadCorpus(manifest);
         var config = Options.Model.ToConfig(tokenizer.VocabularySize, tokenizer.BosTokenId, tokenizer.EosTokenIds, tokenizer.PadTokenId ?? 0);
         var model = LlamaFamilyModel.CreateRandom(config, Options.Loop.Seed, Options.Model.InitializerRange, new ModelLoadOptions { Device = TrainingDevice });
         owned.Add(model);
         model.SetWeightsTrainable(true);
-        var objective = new BaseModelPretrainingObjective(model, tokenizer, tasks, Options);
+        var objective = new BaseModelPretrainingObjective(model, tokenizer, tasks, Options, corpus);
         var parameters = model.WeightsModule.parameters().Sum(p => p.numel());
-        Logger.LogInformation("Pretraining a {Layers}-layer, hidden-{Hidden} llama model ({Parameters:N0} parameters) on {Tasks} tasks: {Examples} training examples, {Validation} validation sequences.",
-            config.NumHiddenLayers, config.HiddenSize, parameters, tasks.Count, objective.TrainingExampleCount, objective.ValidationSequenceCount);
+        Logger.LogInformation("Pretraining a {Layers}-layer, hidden-{Hidden} llama model ({Parameters:N0} parameters) on {Tasks} tasks: {Examples} training examples, {Corpus} corpus records ({Fraction:P0} of each batch), {Validation} validation sequences.",
+            config.NumHiddenLayers, config.HiddenSize, parameters, tasks.Count, objective.TrainingExampleCount, corpus.Count, Options.CorpusFraction, objective.ValidationSequenceCount);
         return objective;
+    }
+
+    /// <summary>The corpus records (none when <see cref="BaseModelPretrainingOptions.CorpusFraction"/> is 0).</summary>
+    /// <exception cref="TaskDataFormatException">A corpus file is missing or malformed, or no file holds a record.</exception>
+    private List<TaskExample> ReadCorpus(TaskSuiteManifest? manifest)
+    {
+        if (Options.CorpusFraction == 0)
+        {
+            return [];
+        }
+
+        var files = Options.CorpusFiles.Count > 0
+            ? Options.CorpusFiles
+            : manifest!.Pretraining.Select(f => Path.Combine(Options.TaskSuiteDirectory, f)).ToList();
+        if (files.Count == 0)
+        {
+            throw new TaskDataFormatException(Path.Combine(Options.TaskSuiteDirectory, TaskSuiteManifest.FileName), "corpusFraction is above 0 but neither corpusFiles nor the suite's 'pretraining:' list names a corpus file");
+        }
+
+        var records = files.SelectMany(TaskFolderReader.ReadExamples).ToList();
+        return records.Count > 0 ? records : throw new TaskDataFormatException(files[0], "the corpus files hold no record");
     }
 }

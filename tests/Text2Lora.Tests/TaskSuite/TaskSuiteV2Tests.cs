@@ -1,4 +1,5 @@
 using Text2Lora.Tasks;
+using Text2Lora.Tests.Infrastructure;
 using System.Text;
 using Text2Lora.TaskSuite.V2;
 using Text2Lora.Training.Data;
@@ -98,9 +99,45 @@ public sealed class TaskSuiteV2Tests
 
         Assert.Equal(Train, manifest.Train);
         Assert.Equal(Suite.ManifestList("heldout"), manifest.Heldout);
+        Assert.Equal(Interpolation, manifest.HeldoutInterpolation);
+        Assert.Equal(NewFamily, manifest.HeldoutNewFamily);
+        Assert.Equal(Validation, manifest.Validation);
+        Assert.Equal(["pretraining/generic.jsonl"], manifest.Pretraining);
         Assert.All(tasks, t => Assert.Equal(Suite.Task(t.Name).Descriptions, t.Descriptions));
         Assert.All(tasks, t => Assert.Equal(Suite.Task(t.Name).Family, t.Family));
         Assert.All(tasks, t => Assert.NotNull(t.Scoring));
+    }
+
+    [Theory]
+    [InlineData("train: [a, b]\nheldout: [c, d]\nheldout_interpolation: [c]\n", "together must list exactly")]
+    [InlineData("train: [a, b]\nheldout: [c]\nheldout_interpolation: [c]\nheldout_new_family: [c]\n", "together must list exactly")]
+    [InlineData("train: [a, b]\nheldout: [c]\nheldout_new_family: [d]\n", "together must list exactly")]
+    [InlineData("train: [a, b]\nheldout: [c]\nvalidation: [b]\n", "validation task 'b'")]
+    [InlineData("train: [a]\nvalidation: x\n", "'validation' is not a list")]
+    public void A_manifest_whose_groups_disagree_with_its_lists_is_a_task_data_error(string yaml, string expected)
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllText(folder.File(TaskSuiteManifest.FileName), yaml);
+
+        var error = Assert.Throws<TaskDataFormatException>(() => TaskSuiteManifest.Read(folder.Path));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains(TaskSuiteManifest.FileName, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_v1_manifest_has_no_groups_validation_or_corpus()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllText(folder.File(TaskSuiteManifest.FileName), "train: [a, b]\nheldout: [c]\n");
+
+        var manifest = TaskSuiteManifest.Read(folder.Path);
+
+        Assert.Equal(["c"], manifest.Heldout);
+        Assert.Empty(manifest.HeldoutInterpolation);
+        Assert.Empty(manifest.HeldoutNewFamily);
+        Assert.Empty(manifest.Validation);
+        Assert.Empty(manifest.Pretraining);
     }
 
     [Fact]

@@ -97,6 +97,63 @@ public sealed class BaseModelPretrainingTests
     }
 
     [Fact]
+    public void Corpus_records_fill_their_share_of_a_batch_and_no_share_draws_nothing_extra()
+    {
+        var tokenizer = TokenizerLoader.Load(TokenizerDirectory);
+        var config = new BaseModelPretrainingOptions().Model.ToConfig(tokenizer.VocabularySize, tokenizer.BosTokenId, tokenizer.EosTokenIds, 0);
+        using var model = LlamaFamilyModel.CreateRandom(config, seed: 1);
+        TrainingTask task = new("tiny_task", ["Copy the word."], [.. Enumerable.Range(0, 12).Select(i => new TaskExample($"word{i}", $"word{i}"))], []);
+        TaskExample record = new("seven in digits", "7");
+        var formatter = new PromptFormatter(tokenizer, chatTemplate: null);
+
+        // corpusFraction 1: every sequence is the (only) corpus record, so the loss is that record's loss.
+        var onlyCorpus = new BaseModelPretrainingObjective(model, tokenizer, [task], new BaseModelPretrainingOptions { BatchSize = 4, CorpusFraction = 1, ValidationExamplesPerTask = 2 }, [record]);
+        using var loss = onlyCorpus.ComputeLoss(new TrainingStepContext(0, 0, new TrainingRandom(3)));
+        using var batch = TrainingBatch.Create([.. Enumerable.Repeat(formatter.Format(record), 4)], 0, model.Device);
+        using var expected = batch.Loss(model, adapters: null);
+        Assert.Equal(expected.item<float>(), loss.item<float>(), 5);
+
+        // corpusFraction 0: the corpus is ignored and the random source advances exactly as without one (older runs reproduce).
+        var withCorpus = new BaseModelPretrainingObjective(model, tokenizer, [task], new BaseModelPretrainingOptions { BatchSize = 4, ValidationExamplesPerTask = 2 }, [record]);
+        var without = new BaseModelPretrainingObjective(model, tokenizer, [task], new BaseModelPretrainingOptions { BatchSize = 4, ValidationExamplesPerTask = 2 });
+        TrainingRandom first = new(9), second = new(9);
+        using var a = withCorpus.ComputeLoss(new TrainingStepContext(0, 0, first));
+        using var b = without.ComputeLoss(new TrainingStepContext(0, 0, second));
+        Assert.Equal(b.item<float>(), a.item<float>());
+        Assert.Equal(second.GetState(), first.GetState());
+    }
+
+    [Fact]
+    public void Corpus_options_that_cannot_be_honoured_are_errors_naming_the_field_or_file()
+    {
+        var tokenizer = TokenizerLoader.Load(TokenizerDirectory);
+        var config = new BaseModelPretrainingOptions().Model.ToConfig(tokenizer.VocabularySize, tokenizer.BosTokenId, tokenizer.EosTokenIds, 0);
+        using var model = LlamaFamilyModel.CreateRandom(config, seed: 1);
+        TrainingTask task = new("tiny_task", ["Copy the word."], [.. Enumerable.Range(0, 12).Select(i => new TaskExample($"word{i}", $"word{i}"))], []);
+
+        var empty = Assert.Throws<ArgumentException>(() => new BaseModelPretrainingObjective(model, tokenizer, [task], new BaseModelPretrainingOptions { CorpusFraction = 0.5, ValidationExamplesPerTask = 2 }, []));
+        Assert.Contains("corpus", empty.Message, StringComparison.Ordinal);
+
+        var unread = new BaseModelPretrainingOptions { Loop = new TrainingLoopOptions { OutputDirectory = "out" }, CorpusFiles = ["generic.jsonl"] };
+        Assert.Equal("corpusFraction", Assert.Throws<TrainerConfigException>(() => new BaseModelTrainer(unread)).Field);
+
+        var outOfRange = new BaseModelPretrainingOptions { Loop = new TrainingLoopOptions { OutputDirectory = "out" }, CorpusFraction = 1.5 };
+        Assert.Equal("corpusFraction", Assert.Throws<TrainerConfigException>(() => new BaseModelTrainer(outOfRange)).Field);
+    }
+
+    [Fact]
+    public void The_v2_config_mixes_in_the_suites_generic_corpus()
+    {
+        var options = TrainerConfigFile.Load<BaseModelPretrainingOptions>(Path.Combine(RepositoryRoot, "configs", "reproduce-v2", "base.json"));
+        var manifest = TaskSuiteManifest.Read(options.TaskSuiteDirectory);
+
+        Assert.InRange(options.CorpusFraction, 0.05, 0.5);
+        Assert.Empty(options.CorpusFiles); // empty: the suite's pretraining: list
+        Assert.Equal(["pretraining/generic.jsonl"], manifest.Pretraining);
+        Assert.True(TaskFolderReader.ReadExamples(Path.Combine(options.TaskSuiteDirectory, manifest.Pretraining[0])).Count > 400);
+    }
+
+    [Fact]
     public async Task Training_from_scratch_lowers_the_loss_and_writes_a_model_folder_that_loads_normally()
     {
         using var output = new TempDirectory();
