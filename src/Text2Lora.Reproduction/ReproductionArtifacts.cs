@@ -11,4 +11,35 @@ internal sealed record ReproductionArtifacts(
     IReadOnlyDictionary<string, string> OracleLoraDirectories,
     string MultiTaskLoraDirectory,
     string SftDirectory,
-    string ReconstructionDirectory);
+    string ReconstructionDirectory)
+{
+    /// <summary>
+    /// Oracle LoRAs of held-out and validation tasks (PEFT folders, <c>oracle-heldout/&lt;task&gt;</c>): upper bounds for
+    /// the table only, never in the reconstruction library; empty unless <c>heldoutOracles</c> is on.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> HeldoutOracleLoraDirectories { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Ablation hypernetworks, each evaluated as its own rows (e.g. other task encoders).</summary>
+    public IReadOnlyList<HypernetworkAblation> Ablations { get; init; } = [];
+
+    /// <summary>The scaling curve's hypernetworks, trained on the first N training tasks, in increasing N.</summary>
+    public IReadOnlyList<ScalingPoint> Scaling { get; init; } = [];
+}
+
+/// <summary>An ablation's hypernetwork, evaluated with the task encoder its <c>hypernetwork.json</c> records.</summary>
+/// <param name="Key">Stable row key (files, results.json), e.g. <c>t2l-sft-one-hot</c>.</param>
+/// <param name="Title">The row's name in the table.</param>
+/// <param name="Explanation">What differs from the main row, for the table's legend.</param>
+/// <param name="Directory">The hypernetwork folder.</param>
+internal sealed record HypernetworkAblation(string Key, string Title, string Explanation, string Directory);
+
+/// <summary>A point of the scaling curve: a hypernetwork trained on the first <paramref name="TaskCount"/> training tasks.</summary>
+/// <param name="TaskCount">Training tasks used (family-stratified prefix of the training list).</param>
+/// <param name="Directory">The hypernetwork folder.</param>
+internal sealed record ScalingPoint(int TaskCount, string Directory);
+
+/// <summary>The T2L hypernetwork chosen on the validation tasks (never on test tasks).</summary>
+/// <param name="RowKey">The chosen row: <see cref="ResultRow.T2lSft"/> or <see cref="ResultRow.T2lReconstruction"/>'s key.</param>
+/// <param name="SftValidationAccuracy">T2L-SFT's mean accuracy over the validation tasks.</param>
+/// <param name="ReconstructionValidationAccuracy">T2L-reconstruction's mean accuracy over the validation tasks.</param>
+internal sealed record HypernetworkSelection(string RowKey, double SftValidationAccuracy, double ReconstructionValidationAccuracy);

@@ -45,7 +45,7 @@ internal sealed class SuiteEvaluation(ReproductionEvaluationOptions options, ILo
             var scored = TaskSuiteAnswering.Answer(model, tokenizer, prompts, options.BatchSize, options.MaxNewTokens, cancellationToken: cancellationToken);
             foreach (var group in scored.GroupBy(a => a.Prompt.Task))
             {
-                cells.Add(new TaskAccuracy(row.Key, group.Key, heldoutNames.Contains(group.Key), group.Count(a => a.Correct), group.Count()));
+                cells.Add(new TaskAccuracy(row.Key, group.Key, heldoutNames.Contains(group.Key) ? TaskGroup.Interpolation : TaskGroup.Train, group.Count(a => a.Correct), group.Count()));
             }
 
             foreach (var answer in scored)
