@@ -42,4 +42,25 @@ internal sealed record ScalingPoint(int TaskCount, string Directory);
 /// <param name="RowKey">The chosen row: <see cref="ResultRow.T2lSft"/> or <see cref="ResultRow.T2lReconstruction"/>'s key.</param>
 /// <param name="SftValidationAccuracy">T2L-SFT's mean accuracy over the validation tasks.</param>
 /// <param name="ReconstructionValidationAccuracy">T2L-reconstruction's mean accuracy over the validation tasks.</param>
-internal sealed record HypernetworkSelection(string RowKey, double SftValidationAccuracy, double ReconstructionValidationAccuracy);
+internal sealed record HypernetworkSelection(string RowKey, double SftValidationAccuracy, double ReconstructionValidationAccuracy)
+{
+    /// <summary>
+    /// The row of the two T2L hypernetworks with the higher mean accuracy over the validation tasks' cells of
+    /// <paramref name="cells"/> (means of tasks, as the table's); a tie keeps SFT, the paper's main method. Test tasks are
+    /// never looked at, so the held-out numbers are not selected on.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No validation cell of either row was scored (a suite without <c>validation:</c> tasks).</exception>
+    public static HypernetworkSelection Choose(IReadOnlyList<TaskAccuracy> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        double Mean(ResultRow row)
+        {
+            var values = cells.Where(c => c.Row == row.Key && c.Group == TaskGroup.Validation).Select(c => c.Accuracy).ToList();
+            return values.Count > 0 ? values.Average() : throw new InvalidOperationException($"No validation task was scored for row '{row.Key}'; selection needs the suite's validation: tasks.");
+        }
+
+        var sft = Mean(ResultRow.T2lSft);
+        var recon = Mean(ResultRow.T2lReconstruction);
+        return new HypernetworkSelection(recon > sft ? ResultRow.T2lReconstruction.Key : ResultRow.T2lSft.Key, sft, recon);
+    }
+}
